@@ -1,0 +1,71 @@
+// The console's module menu, drawn in the side bar on desktop and in the drawer on phones.
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  HomeOutlined,
+  KeyOutlined,
+  ShopOutlined,
+  TeamOutlined,
+  UploadOutlined,
+} from '@ant-design/icons';
+import { useLocation, useNavigate } from '@tanstack/react-router';
+import { Menu, type MenuProps } from 'antd';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useAuth } from '../lib/auth.tsx';
+import type { Permission } from '../lib/permissions.ts';
+
+interface NavEntry {
+  path: '/' | '/org' | '/stores' | '/stores/import' | '/users' | '/api-keys' | '/audit';
+  label: 'home' | 'org' | 'stores' | 'import' | 'users' | 'apiKeys' | 'audit';
+  icon: ReactNode;
+  permission?: Permission;
+}
+
+const entries: NavEntry[] = [
+  { path: '/', label: 'home', icon: <HomeOutlined /> },
+  { path: '/org', label: 'org', icon: <ApartmentOutlined /> },
+  { path: '/stores', label: 'stores', icon: <ShopOutlined /> },
+  { path: '/stores/import', label: 'import', icon: <UploadOutlined />, permission: 'stores:write' },
+  { path: '/users', label: 'users', icon: <TeamOutlined />, permission: 'users:read' },
+  { path: '/api-keys', label: 'apiKeys', icon: <KeyOutlined />, permission: 'api_keys:read' },
+  { path: '/audit', label: 'audit', icon: <AuditOutlined />, permission: 'audit:read' },
+];
+
+/** The entry a path belongs to: the longest menu path that prefixes it. */
+function selectedPath(pathname: string): string {
+  const matches = entries
+    .map((entry) => entry.path)
+    .filter((path) => (path === '/' ? pathname === '/' : pathname === path || pathname.startsWith(`${path}/`)));
+  // a store's own page (/stores/str_…) lands on the store list, the import page on its own entry
+  return matches.sort((a, b) => b.length - a.length)[0] ?? '/';
+}
+
+/** The menu of modules the signed-in user may use. */
+export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+
+  const items: MenuProps['items'] = entries
+    .filter((entry) => !entry.permission || can(entry.permission))
+    .map((entry) => ({
+      key: entry.path,
+      icon: entry.icon,
+      label: <span data-testid={`nav-${entry.label}`}>{t(`nav.${entry.label}`)}</span>,
+    }));
+
+  return (
+    <Menu
+      mode="inline"
+      items={items}
+      selectedKeys={[selectedPath(pathname)]}
+      onClick={({ key }) => {
+        void navigate({ to: key });
+        onNavigate?.();
+      }}
+      style={{ borderInlineEnd: 'none' }}
+    />
+  );
+}

@@ -1,0 +1,96 @@
+// Stores by status or by format under an org unit, from GET /stores/summary.
+import { useQuery } from '@tanstack/react-query';
+import { Card, Empty, Segmented, Skeleton, Statistic } from 'antd';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../lib/api-client.ts';
+import { type StoreSummary, storeFormats, storeStatuses } from '../lib/api-types.ts';
+import { type ChartOption, EChart } from './echart.tsx';
+import { storeStatusColors } from './store-status-tag.tsx';
+
+type Breakdown = 'status' | 'format';
+
+const formatColors = ['#722ed1', '#1677ff', '#13c2c2'];
+
+/** Fetches the store counts under `orgUnitId` (all visible stores without it). */
+export function useStoreSummary(orgUnitId?: string) {
+  return useQuery({
+    queryKey: ['stores', 'summary', orgUnitId ?? null],
+    queryFn: () => api.get<StoreSummary>('/stores/summary', { orgUnitId }),
+    meta: { silent: true }, // the card says it has no data; a toast on every page would nag
+  });
+}
+
+/** A card with the store count and a bar chart of it by status or by format. */
+export function StoreSummaryChart({ orgUnitId }: { orgUnitId?: string }) {
+  const { t, i18n } = useTranslation();
+  const [breakdown, setBreakdown] = useState<Breakdown>('status');
+  const summary = useStoreSummary(orgUnitId);
+
+  const option = useMemo<ChartOption | null>(() => {
+    const data = summary.data;
+    if (!data) return null;
+    const rows =
+      breakdown === 'status'
+        ? storeStatuses.map((status) => ({
+            label: t(`store.status.${status}`),
+            value: data.byStatus[status] ?? 0,
+            color: storeStatusColors[status],
+          }))
+        : storeFormats.map((format, index) => ({
+            label: t(`store.format.${format}`),
+            value: data.byFormat[format] ?? 0,
+            color: formatColors[index % formatColors.length],
+          }));
+    return {
+      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      xAxis: { type: 'category', data: rows.map((row) => row.label), axisLabel: { interval: 0 } },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [
+        {
+          type: 'bar',
+          name: t('summary.stores'),
+          barMaxWidth: 48,
+          label: { show: true, position: 'top' },
+          data: rows.map((row) => ({ value: row.value, itemStyle: { color: row.color } })),
+        },
+      ],
+    };
+    // i18n.language: the labels are re-translated on a language switch
+  }, [summary.data, breakdown, t, i18n.language]);
+
+  return (
+    <Card
+      data-testid="store-summary"
+      title={t('summary.title')}
+      extra={
+        <Segmented<Breakdown>
+          size="small"
+          value={breakdown}
+          onChange={setBreakdown}
+          options={[
+            { value: 'status', label: t('summary.byStatus') },
+            { value: 'format', label: t('summary.byFormat') },
+          ]}
+        />
+      }
+    >
+      {summary.isPending ? (
+        <Skeleton active paragraph={{ rows: 4 }} />
+      ) : summary.isError || !option ? (
+        <Empty description={t('summary.unavailable')} />
+      ) : (
+        <>
+          <Statistic
+            title={t('summary.total')}
+            value={summary.data.total}
+            styles={{ content: { fontSize: 22 } }}
+            data-testid="store-summary-total"
+          />
+          <EChart option={option} height={220} ariaLabel={t('summary.title')} testId="store-summary-chart" />
+        </>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,22 @@
+// The console's entry: dictionaries first, then the app.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ConsoleApp } from './app.tsx';
+import { handleUnauthorized } from './lib/auth.tsx';
+import { initI18n } from './lib/i18n.ts';
+import { createQueryClient } from './lib/query-client.ts';
+import { createConsoleRouter } from './router.tsx';
+import './styles.css';
+
+await initI18n();
+const queryClient = createQueryClient();
+handleUnauthorized(queryClient);
+const router = createConsoleRouter(queryClient);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <ConsoleApp queryClient={queryClient} router={router} />
+  </StrictMode>,
+);

@@ -1,0 +1,41 @@
+// The console's route tree, built in code (no file-based route generation).
+import type { QueryClient } from '@tanstack/react-query';
+import { createRouter } from '@tanstack/react-router';
+import { apiKeysRoute } from './routes/api-keys/routes.ts';
+import { auditRoute } from './routes/audit/routes.ts';
+import { signInRoute } from './routes/auth/routes.ts';
+import { homeRoute } from './routes/home/routes.ts';
+import { orgRoute } from './routes/org/routes.ts';
+import { rootRoute, signedInRoute } from './routes/root.tsx';
+import { storeImportRoute, storeListRoute, storeRoute } from './routes/stores/routes.ts';
+import { usersRoute } from './routes/users/routes.ts';
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  signedInRoute.addChildren([
+    homeRoute,
+    orgRoute,
+    storeListRoute,
+    storeImportRoute,
+    storeRoute,
+    usersRoute,
+    apiKeysRoute,
+    auditRoute,
+  ]),
+]);
+
+/** Creates the console's router. */
+export function createConsoleRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: 'intent',
+    scrollRestoration: true,
+  });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createConsoleRouter>;
+  }
+}

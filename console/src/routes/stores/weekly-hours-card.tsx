@@ -1,0 +1,170 @@
+// The weekly hours editor: Monday first, each day closed or one or more opening ranges
+// (PUT /stores/{id}/hours).
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Card, Flex, Input, Space, Switch, Tag, Typography, theme } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../lib/api-client.ts';
+import type { StoreDetail } from '../../lib/api-types.ts';
+import { useAuth } from '../../lib/auth.tsx';
+import { showSuccess } from '../../lib/feedback.ts';
+import { useStoreMutation } from './store-queries.ts';
+import { checkDay, type DayHours, sameWeek, type TimeRange, toDays, toWeekly } from './weekly-hours.ts';
+
+const defaultRange: TimeRange = { opens: '10:00', closes: '22:00' };
+
+function DayRow({
+  day,
+  editable,
+  onChange,
+}: {
+  day: DayHours;
+  editable: boolean;
+  onChange: (next: DayHours) => void;
+}) {
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
+  const problems = checkDay(day);
+  const open = day.ranges.length > 0;
+  const setRange = (index: number, patch: Partial<TimeRange>) =>
+    onChange({ ...day, ranges: day.ranges.map((range, i) => (i === index ? { ...range, ...patch } : range)) });
+
+  return (
+    <div
+      data-testid={`hours-day-${day.day}`}
+      style={{ padding: '10px 0', borderTop: day.day === 1 ? undefined : `1px solid ${token.colorBorderSecondary}` }}
+    >
+      <Flex align="center" gap={12} wrap>
+        <Typography.Text strong style={{ width: 64 }}>
+          {t(`weekday.${day.day}`)}
+        </Typography.Text>
+        {editable ? (
+          <Switch
+            checked={open}
+            checkedChildren={t('hours.open')}
+            unCheckedChildren={t('hours.closed')}
+            onChange={(checked) => onChange({ ...day, ranges: checked ? [{ ...defaultRange }] : [] })}
+            data-testid={`hours-day-${day.day}-open`}
+          />
+        ) : (
+          !open && <Tag>{t('hours.closed')}</Tag>
+        )}
+        {!editable &&
+          day.ranges.map((range) => (
+            <Tag key={`${range.opens}-${range.closes}`} color="blue">
+              {range.opens}–{range.closes}
+            </Tag>
+          ))}
+      </Flex>
+      {editable && open && (
+        <Space orientation="vertical" size={6} style={{ display: 'flex', marginTop: 8 }}>
+          {day.ranges.map((range, index) => {
+            const problem = problems.get(index);
+            return (
+              // biome-ignore lint/suspicious/noArrayIndexKey: ranges have no identity but their place
+              <div key={index}>
+                <Flex align="center" gap={6}>
+                  <Input
+                    type="time"
+                    value={range.opens}
+                    status={problem ? 'error' : undefined}
+                    onChange={(event) => setRange(index, { opens: event.target.value })}
+                    aria-label={t('hours.opens')}
+                    data-testid={`hours-${day.day}-${index}-opens`}
+                    style={{ width: 120 }}
+                  />
+                  <span>–</span>
+                  <Input
+                    type="time"
+                    value={range.closes}
+                    status={problem ? 'error' : undefined}
+                    onChange={(event) => setRange(index, { closes: event.target.value })}
+                    aria-label={t('hours.closes')}
+                    data-testid={`hours-${day.day}-${index}-closes`}
+                    style={{ width: 120 }}
+                  />
+                  <Button
+                    type="text"
+                    icon={<DeleteOutlined />}
+                    aria-label={t('hours.removeRange')}
+                    onClick={() => onChange({ ...day, ranges: day.ranges.filter((_, i) => i !== index) })}
+                  />
+                </Flex>
+                {problem && <Typography.Text type="danger">{t(`hours.problem.${problem}`)}</Typography.Text>}
+              </div>
+            );
+          })}
+          <Button
+            type="dashed"
+            size="small"
+            icon={<PlusOutlined />}
+            style={{ alignSelf: 'flex-start' }}
+            onClick={() => {
+              const last = day.ranges[day.ranges.length - 1];
+              const next = last && last.closes < '22:00' ? { opens: last.closes, closes: '22:00' } : { ...defaultRange };
+              onChange({ ...day, ranges: [...day.ranges, next] });
+            }}
+            data-testid={`hours-day-${day.day}-add`}
+          >
+            {t('hours.addRange')}
+          </Button>
+        </Space>
+      )}
+    </div>
+  );
+}
+
+/** The weekly hours card of the store page. */
+export function WeeklyHoursCard({ store }: { store: StoreDetail }) {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const editable = can('stores:write');
+  const saved = useMemo(() => toDays(store.weeklyHours), [store.weeklyHours]);
+  const [days, setDays] = useState(saved);
+  useEffect(() => setDays(saved), [saved]);
+
+  const save = useStoreMutation(store.id, (next: DayHours[]) =>
+    api.put<StoreDetail>(`/stores/${store.id}/hours`, { weekly: toWeekly(next) }),
+  );
+  const dirty = !sameWeek(days, saved);
+  const valid = days.every((day) => checkDay(day).size === 0);
+  const setDay = (next: DayHours) => setDays((all) => all.map((day) => (day.day === next.day ? next : day)));
+
+  return (
+    <Card
+      title={t('hours.title')}
+      data-testid="weekly-hours"
+      extra={
+        editable && (
+          <Button
+            size="small"
+            onClick={() => setDays((all) => all.map((day) => (day.day <= 5 ? { ...day, ranges: all[0].ranges } : day)))}
+          >
+            {t('hours.copyMonday')}
+          </Button>
+        )
+      }
+    >
+      {days.map((day) => (
+        <DayRow key={day.day} day={day} editable={editable} onChange={setDay} />
+      ))}
+      {editable && (
+        <Space style={{ marginTop: 12 }} wrap>
+          <Button
+            type="primary"
+            disabled={!dirty || !valid}
+            loading={save.isPending}
+            onClick={() => save.mutate(days, { onSuccess: () => showSuccess(t('hours.saved')) })}
+            data-testid="hours-save"
+          >
+            {t('common.save')}
+          </Button>
+          <Button disabled={!dirty} onClick={() => setDays(saved)}>
+            {t('common.reset')}
+          </Button>
+          {dirty && <Typography.Text type="warning">{t('common.unsaved')}</Typography.Text>}
+        </Space>
+      )}
+    </Card>
+  );
+}

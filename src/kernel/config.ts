@@ -1,0 +1,110 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** One line per invalid setting, naming it and how to fix it. */
+export class ConfigError extends Error {}
+
+const port = (name: string, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a port number between 1 and 65535 (for example ${name}=${fallback})` })
+    .int({ error: `${name} must be a whole number between 1 and 65535` })
+    .min(1, { error: `${name} must be between 1 and 65535` })
+    .max(65535, { error: `${name} must be between 1 and 65535` })
+    .default(fallback);
+
+const schema = z.object({
+  PORT: port('PORT', 8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  MQTT_PORT: port('MQTT_PORT', 1883),
+  STOREOS_DATA_DIR: z.string().min(1, { error: 'STOREOS_DATA_DIR must not be empty (default ./data)' }).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\//.test(v), {
+      error: 'DATABASE_URL must start with postgres:// or postgresql:// (for example postgres://user@127.0.0.1:5432/storeos)',
+    })
+    .optional(),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  STOREOS_PUBLIC_URL: z.url({ error: 'STOREOS_PUBLIC_URL must be a URL such as https://stores.example.com' }).optional(),
+  STOREOS_BODY_LIMIT: z.coerce
+    .number({ error: 'STOREOS_BODY_LIMIT must be a number of bytes (for example 1048576)' })
+    .int()
+    .min(1024, { error: 'STOREOS_BODY_LIMIT must be at least 1024 bytes' })
+    .default(1_048_576),
+  STOREOS_IMPORT_LIMIT: z.coerce
+    .number({ error: 'STOREOS_IMPORT_LIMIT must be a number of bytes (for example 10485760)' })
+    .int()
+    .min(1024, { error: 'STOREOS_IMPORT_LIMIT must be at least 1024 bytes' })
+    .default(10_485_760),
+  STOREOS_SESSION_HOURS: z.coerce
+    .number({ error: 'STOREOS_SESSION_HOURS must be a number of hours (for example 12)' })
+    .positive({ error: 'STOREOS_SESSION_HOURS must be more than 0' })
+    .default(12),
+  DB_POOL_SIZE: z.coerce
+    .number({ error: 'DB_POOL_SIZE must be a whole number (for example 20)' })
+    .int()
+    .min(2, { error: 'DB_POOL_SIZE must be at least 2' })
+    .max(500, { error: 'DB_POOL_SIZE must be at most 500' })
+    .default(20),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  mqttPort: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  publicUrl: string | undefined;
+  bodyLimit: number;
+  importLimit: number;
+  sessionHours: number;
+  dbPoolSize: number;
+}
+
+/** Reads the configuration from environment variables; throws ConfigError with one line per bad setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const picked = Object.fromEntries(
+    Object.keys(schema.shape).flatMap((k) => (env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]])),
+  );
+  const parsed = schema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const key = String(i.path[0] ?? 'configuration');
+      return i.message.startsWith(key) ? i.message : `${key}: ${i.message}`;
+    });
+    throw new ConfigError(lines.join('\n'));
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    mqttPort: c.MQTT_PORT,
+    dataDir: path.resolve(c.STOREOS_DATA_DIR),
+    databaseUrl: c.DATABASE_URL,
+    logLevel: c.LOG_LEVEL,
+    publicUrl: c.STOREOS_PUBLIC_URL,
+    bodyLimit: c.STOREOS_BODY_LIMIT,
+    importLimit: c.STOREOS_IMPORT_LIMIT,
+    sessionHours: c.STOREOS_SESSION_HOURS,
+    dbPoolSize: c.DB_POOL_SIZE,
+  };
+}
+
+/** The settings a person can set, with their defaults, as documented in README.md. */
+export const settingsHelp: [string, string, string][] = [
+  ['PORT', '8080', 'HTTP port of the API and console'],
+  ['HOST', '0.0.0.0', 'address the HTTP server listens on'],
+  ['MQTT_PORT', '1883', 'MQTT device endpoint port'],
+  ['STOREOS_DATA_DIR', './data', 'where the embedded PostgreSQL and files live'],
+  ['DATABASE_URL', '(embedded)', 'use this PostgreSQL instead of the embedded one'],
+  ['LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent'],
+  ['STOREOS_PUBLIC_URL', '(none)', 'the URL people reach the console at; turns on Secure cookies when https'],
+  ['STOREOS_BODY_LIMIT', '1048576', 'largest JSON body in bytes (413 beyond)'],
+  ['STOREOS_IMPORT_LIMIT', '10485760', 'largest CSV import in bytes'],
+  ['STOREOS_SESSION_HOURS', '12', 'how long a console session lasts'],
+  ['DB_POOL_SIZE', '20', 'database connections per process'],
+];

@@ -1,0 +1,66 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+/** The Drizzle handle every module queries through. */
+export type Orm = NodePgDatabase<Record<string, never>>;
+/** A transaction handle; anything that takes `Executor` runs inside or outside one. */
+export type Tx = Parameters<Parameters<Orm['transaction']>[0]>[0];
+export type Executor = Orm | Tx;
+
+/** The database: a pg pool and the Drizzle handle over it. */
+export interface Database {
+  pool: pg.Pool;
+  orm: Orm;
+  url: string;
+  close(): Promise<void>;
+}
+
+// int8 (bigint, count(*)) as JS numbers: our counts and ids stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+/** Opens a pool to the given PostgreSQL URL. */
+export function openDatabase(url: string, opts: { max?: number; applicationName?: string } = {}): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 20,
+    application_name: opts.applicationName ?? 'storeos',
+    idleTimeoutMillis: 30_000,
+  });
+  // A dropped idle connection must not take the process down; the pool replaces it.
+  pool.on('error', () => {});
+  const orm = drizzle(pool) as Orm;
+  return { pool, orm, url, close: () => pool.end() };
+}
+
+export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+
+const migrationLock = 0x5_70_e0_5; // pg_advisory_lock key: one migrator at a time across nodes and CLI runs.
+
+/** Applies the pending migrations, holding an advisory lock so concurrent starts do not race. */
+export async function migrateDatabase(db: Database): Promise<void> {
+  const client = await db.pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [migrationLock]);
+    try {
+      await migrate(drizzle(client), { migrationsFolder });
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [migrationLock]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** Whether the database has every migration shipped with this build applied. */
+export async function migrationsPending(db: Database): Promise<boolean> {
+  const { readMigrationFiles } = await import('drizzle-orm/migrator');
+  const shipped = readMigrationFiles({ migrationsFolder });
+  const applied = await db.pool
+    .query<{ n: number }>('SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations')
+    .then((r) => r.rows[0]?.n ?? 0)
+    .catch(() => 0);
+  return applied < shipped.length;
+}

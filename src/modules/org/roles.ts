@@ -1,0 +1,53 @@
+/** Every permission the foundation knows; later modules add theirs to `rolePermissions`. */
+export const permissions = [
+  'org:read',
+  'org:write',
+  'stores:read',
+  'stores:write',
+  'stores:lifecycle',
+  'stores:create',
+  'stores:import',
+  'users:read',
+  'users:write',
+  'apikeys:manage',
+  'audit:read',
+] as const;
+
+export type Permission = (typeof permissions)[number];
+
+export const roles = [
+  'hq_admin',
+  'region_manager',
+  'store_manager',
+  'associate',
+  'technician',
+  'marketer',
+  'merchant_partner',
+  'viewer',
+] as const;
+
+export type Role = (typeof roles)[number];
+
+/** The permission matrix (docs/permissions.md): what each role may do inside the subtree it is granted on. */
+export const rolePermissions: Record<Role, readonly Permission[]> = {
+  hq_admin: permissions,
+  region_manager: ['org:read', 'stores:read', 'stores:write', 'stores:lifecycle', 'stores:create', 'users:read', 'users:write', 'audit:read'],
+  store_manager: ['org:read', 'stores:read', 'stores:write', 'users:read'],
+  associate: ['org:read', 'stores:read'],
+  technician: ['org:read', 'stores:read'],
+  marketer: ['org:read', 'stores:read'],
+  merchant_partner: ['stores:read'],
+  viewer: ['org:read', 'stores:read'],
+};
+
+const sets = new Map<string, ReadonlySet<string>>(Object.entries(rolePermissions).map(([r, p]) => [r, new Set(p)]));
+
+/** The permissions a role carries (an empty set for an unknown role). */
+export function permissionsOf(role: string): ReadonlySet<string> {
+  return sets.get(role) ?? new Set();
+}
+
+/** Whether a role's permissions are all held by the given set: nobody grants more than they have. */
+export function roleWithin(role: string, held: (p: string) => boolean): boolean {
+  return [...permissionsOf(role)].every((p) => held(p));
+}
