@@ -1,1 +1,146 @@
-export async function runBench() {}
+import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { buildApp } from '../src/app.ts';
+import { progressBar } from '../src/commands/progress.ts';
+import { demoPassword, seedDemo } from '../src/commands/seed-demo.ts';
+import { loadConfig } from '../src/kernel/config.ts';
+import { migrateDatabase, openDatabase } from '../src/kernel/db.ts';
+import { openDatabaseServer } from '../src/kernel/embedded-postgres.ts';
+import { createLogger } from '../src/kernel/logger.ts';
+import { createMetrics } from '../src/kernel/metrics.ts';
+import { hashPassword } from '../src/kernel/passwords.ts';
+import { insertUser, orgUnits, tenants } from '../src/modules/org/index.ts';
+import { stores } from '../src/modules/stores/index.ts';
+import { and, eq } from 'drizzle-orm';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+interface Load {
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  timeouts: number;
+}
+
+/** Runs autocannon in a separate process against one URL set. */
+function load(opts: { url: string; connections: number; duration: number; headers: Record<string, string>; paths: string[] }): Promise<Load> {
+  const args = {
+    url: opts.url,
+    connections: opts.connections,
+    duration: opts.duration,
+    headers: opts.headers,
+    requests: opts.paths.map((p) => ({ method: 'GET', path: p })),
+  };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(here, 'load.mjs'), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as Load) : reject(new Error(`load generator exited ${code}`))));
+  });
+}
+
+// The same SQL the platform's store routes run (see src/modules/stores/service.ts), without the platform around it.
+const listSql = `SELECT s.id, s.org_unit_id, s.parent_org_unit_id, p.name AS parent_name, s.code, s.name, s.name_en, s.status, s.format, s.city,
+  s.address, s.latitude, s.longitude, s.time_zone, s.floor_area, s.phone, s.created_at, s.updated_at
+  FROM stores s JOIN org_units p ON p.id = s.parent_org_unit_id
+  WHERE s.tenant_id = $1 AND s.org_path LIKE $2 ORDER BY s.code LIMIT 51`;
+const detailSqls = [
+  `SELECT s.id, s.org_path FROM stores s WHERE s.tenant_id = $1 AND s.id = $2`,
+  `SELECT s.*, p.name AS parent_name FROM stores s JOIN org_units p ON p.id = s.parent_org_unit_id WHERE s.tenant_id = $1 AND s.id = $2`,
+  `SELECT id, start_date, end_date, closed, opens, closes, note FROM store_special_hours WHERE store_id = $2 ORDER BY start_date`,
+  `SELECT id, name, kind, floor_area FROM store_zones WHERE store_id = $2 ORDER BY name`,
+];
+
+/** `storeos bench api`: store list and detail through the platform against a bare Fastify route running the same SQL. */
+export async function runBench(o: { duration: number; connections: number }): Promise<void> {
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
+  const log = createLogger('silent');
+  const dataDir = path.join(os.tmpdir(), `storeos-bench-${process.pid}`);
+  const server = await openDatabaseServer({ dataDir, databaseUrl: config.databaseUrl, log });
+  const dbName = `storeos_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const url = new URL(server.url);
+  url.pathname = `/${dbName}`;
+  const db = openDatabase(url.toString(), { max: config.dbPoolSize });
+  const cleanups: (() => Promise<unknown>)[] = [];
+  try {
+    await migrateDatabase(db);
+    const started = Date.now();
+    const bar = progressBar('seeding 4,000 stores');
+    await seedDemo(db, { stores: 4000, slug: 'bench', onProgress: bar.update });
+    bar.stop();
+    const [tenant] = await db.orm.select().from(tenants).where(eq(tenants.slug, 'bench'));
+    const units = await db.orm.select().from(orgUnits).where(and(eq(orgUnits.tenantId, tenant.id), eq(orgUnits.kind, 'store')));
+    const hash = await hashPassword(demoPassword);
+    for (let i = 0; i < 192; i++) {
+      const unit = units[(i * 17) % units.length];
+      await insertUser(db.orm, tenant.id, { email: `bench.user${i}@bench.storeos.dev`, name: `Bench ${i}`, passwordHash: hash, role: i % 4 === 0 ? 'associate' : 'store_manager', orgUnitId: unit.id });
+    }
+    process.stdout.write(`seeded 4,000 stores and 200 users in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+
+    const app = await buildApp({ db, config, log, metrics: createMetrics() });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    cleanups.push(() => app.close());
+    const platformUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    const signIn = await fetch(`${platformUrl}/api/v1/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@demo.storeos.dev', password: demoPassword, tenant: 'bench' }),
+    });
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0];
+
+    const root = (await db.orm.select().from(orgUnits).where(and(eq(orgUnits.tenantId, tenant.id), eq(orgUnits.depth, 0))))[0];
+    const bare = Fastify({ logger: false });
+    bare.get('/stores', async () => ({ data: (await db.pool.query(listSql, [tenant.id, `${root.path}%`])).rows.slice(0, 50) }));
+    bare.get<{ Params: { id: string } }>('/stores/:id', async (req) => {
+      const out = [];
+      for (const q of detailSqls) out.push((await db.pool.query(q, [tenant.id, req.params.id])).rows);
+      return { store: out[1][0], specialHours: out[2], zones: out[3] };
+    });
+    await bare.listen({ port: 0, host: '127.0.0.1' });
+    cleanups.push(() => bare.close());
+    const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
+
+    const ids = (await db.orm.select({ id: stores.id }).from(stores).where(eq(stores.tenantId, tenant.id)).limit(200)).map((r) => r.id);
+    const cases = [
+      { name: 'GET /api/v1/stores (list, 50 of 4,000)', platform: ['/api/v1/stores?limit=50'], baseline: ['/stores'] },
+      { name: 'GET /api/v1/stores/{id} (detail)', platform: ids.map((id) => `/api/v1/stores/${id}`), baseline: ids.map((id) => `/stores/${id}`) },
+    ];
+    const rows: string[] = [];
+    for (const c of cases) {
+      // A short warm-up of each side first: JIT and the connection pool, not the figure.
+      await load({ url: platformUrl, connections: o.connections, duration: 2, headers: { cookie }, paths: c.platform });
+      await load({ url: bareUrl, connections: o.connections, duration: 2, headers: {}, paths: c.baseline });
+      const p = await load({ url: platformUrl, connections: o.connections, duration: o.duration, headers: { cookie }, paths: c.platform });
+      const b = await load({ url: bareUrl, connections: o.connections, duration: o.duration, headers: {}, paths: c.baseline });
+      const ratio = (p.rps / b.rps) * 100;
+      const bad = p.errors + p.non2xx + p.timeouts;
+      rows.push(
+        `${c.name}\n` +
+          `  platform  p50 ${p.p50.toFixed(1)} ms  p99 ${p.p99.toFixed(1)} ms  ${p.rps.toFixed(0)} req/s${bad ? `  (${bad} failed)` : ''}\n` +
+          `  baseline  p50 ${b.p50.toFixed(1)} ms  p99 ${b.p99.toFixed(1)} ms  ${b.rps.toFixed(0)} req/s  (bare Fastify, same SQL)\n` +
+          `  throughput ${ratio.toFixed(0)}% of baseline (goal ≥ 70%), p99 ${p.p99 <= 20 ? 'meets' : 'misses'} the 20 ms goal`,
+      );
+    }
+    process.stdout.write(`\nstoreos bench api — concurrency ${o.connections}, ${o.duration} s per run, ${os.cpus().length} cores\n\n${rows.join('\n\n')}\n`);
+  } finally {
+    for (const c of cleanups) await c().catch(() => {});
+    await db.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+    await admin.end();
+    await server.stop();
+    if (!config.databaseUrl) await rm(dataDir, { recursive: true, force: true });
+  }
+}

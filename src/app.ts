@@ -6,7 +6,7 @@ import { migrationsPending } from './kernel/db.ts';
 import { createHttpApp, type HttpApp } from './kernel/http.ts';
 import { Jobs } from './kernel/jobs.ts';
 import { addGauge } from './kernel/metrics.ts';
-import { OutboxDispatcher } from './kernel/outbox.ts';
+import type { OutboxDispatcher } from './kernel/outbox.ts';
 import { authenticator, orgRoutes, purgeExpiredSessions } from './modules/org/index.ts';
 import { storeRoutes } from './modules/stores/index.ts';
 

@@ -8,15 +8,17 @@ import { createQueryClient } from './lib/query-client.ts';
 import { createConsoleRouter } from './router.tsx';
 import './styles.css';
 
-await initI18n();
-const queryClient = createQueryClient();
-handleUnauthorized(queryClient);
-const router = createConsoleRouter(queryClient);
+function start(): void {
+  const queryClient = createQueryClient();
+  handleUnauthorized(queryClient);
+  const router = createConsoleRouter(queryClient);
+  const root = document.getElementById('root');
+  if (!root) throw new Error('index.html has no #root');
+  createRoot(root).render(
+    <StrictMode>
+      <ConsoleApp queryClient={queryClient} router={router} />
+    </StrictMode>,
+  );
+}
 
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root');
-createRoot(root).render(
-  <StrictMode>
-    <ConsoleApp queryClient={queryClient} router={router} />
-  </StrictMode>,
-);
+void initI18n().then(start);

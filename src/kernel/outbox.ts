@@ -42,7 +42,6 @@ export class OutboxDispatcher {
   private readonly subscribers: Subscriber[] = [];
   private listener: pg.PoolClient | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private running = false;
   private wake: (() => void) | undefined;
   private stopped = false;
   private loop: Promise<void> | undefined;
@@ -64,14 +63,12 @@ export class OutboxDispatcher {
     this.listener.on('notification', () => this.wake?.());
     this.listener.on('error', (err) => this.log.warn({ err }, 'outbox listener lost its connection'));
     await this.listener.query(`LISTEN ${channel}`);
-    this.running = true;
     this.loop = this.run();
   }
 
   /** Stops after the batch in hand. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.running = false;
     this.wake?.();
     if (this.timer) clearTimeout(this.timer);
     await this.loop;

@@ -26,9 +26,9 @@ const entries: NavEntry[] = [
   { path: '/', label: 'home', icon: <HomeOutlined /> },
   { path: '/org', label: 'org', icon: <ApartmentOutlined /> },
   { path: '/stores', label: 'stores', icon: <ShopOutlined /> },
-  { path: '/stores/import', label: 'import', icon: <UploadOutlined />, permission: 'stores:write' },
+  { path: '/stores/import', label: 'import', icon: <UploadOutlined />, permission: 'stores:import' },
   { path: '/users', label: 'users', icon: <TeamOutlined />, permission: 'users:read' },
-  { path: '/api-keys', label: 'apiKeys', icon: <KeyOutlined />, permission: 'api_keys:read' },
+  { path: '/api-keys', label: 'apiKeys', icon: <KeyOutlined />, permission: 'apikeys:manage' },
   { path: '/audit', label: 'audit', icon: <AuditOutlined />, permission: 'audit:read' },
 ];
 

@@ -5,6 +5,9 @@ import { api } from '../lib/api-client.ts';
 import { showSuccess } from '../lib/feedback.ts';
 import { applyFormErrors } from '../lib/form-errors.ts';
 
+/** The server's rule for a new password. */
+export const minPasswordLength = 10;
+
 interface PasswordForm {
   currentPassword: string;
   newPassword: string;
@@ -53,7 +56,7 @@ export function PasswordDialog({ open, onClose }: { open: boolean; onClose: () =
           label={t('password.new')}
           rules={[
             { required: true, message: t('validation.required') },
-            { min: 8, message: t('password.tooShort', { min: 8 }) },
+            { min: minPasswordLength, message: t('password.tooShort', { min: minPasswordLength }) },
           ]}
         >
           <Input.Password autoComplete="new-password" />

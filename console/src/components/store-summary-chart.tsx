@@ -12,20 +12,29 @@ type Breakdown = 'status' | 'format';
 
 const formatColors = ['#722ed1', '#1677ff', '#13c2c2'];
 
-/** Fetches the store counts under `orgUnitId` (all visible stores without it). */
-export function useStoreSummary(orgUnitId?: string) {
+/** The store list filters the summary also takes; none means every visible store. */
+export interface StoreSummaryFilters {
+  orgUnitId?: string;
+  status?: string;
+  format?: string;
+  city?: string;
+  q?: string;
+}
+
+/** Fetches the store counts under the filters (GET /stores/summary). */
+export function useStoreSummary(filters: StoreSummaryFilters) {
   return useQuery({
-    queryKey: ['stores', 'summary', orgUnitId ?? null],
-    queryFn: () => api.get<StoreSummary>('/stores/summary', { orgUnitId }),
+    queryKey: ['stores', 'summary', filters],
+    queryFn: () => api.get<StoreSummary>('/stores/summary', { ...filters }),
     meta: { silent: true }, // the card says it has no data; a toast on every page would nag
   });
 }
 
 /** A card with the store count and a bar chart of it by status or by format. */
-export function StoreSummaryChart({ orgUnitId }: { orgUnitId?: string }) {
+export function StoreSummaryChart({ filters = {} }: { filters?: StoreSummaryFilters }) {
   const { t, i18n } = useTranslation();
   const [breakdown, setBreakdown] = useState<Breakdown>('status');
-  const summary = useStoreSummary(orgUnitId);
+  const summary = useStoreSummary(filters);
 
   const option = useMemo<ChartOption | null>(() => {
     const data = summary.data;

@@ -27,8 +27,9 @@ export interface Session {
   csrfToken: string;
 }
 
-export type OrgUnitKind = 'group' | 'business_unit' | 'region' | 'store';
-export const orgUnitKinds: readonly OrgUnitKind[] = ['group', 'business_unit', 'region', 'store'];
+/** `area` is a level a tenant may add below a region (a district, a mall). */
+export type OrgUnitKind = 'group' | 'business_unit' | 'region' | 'area' | 'store';
+export const orgUnitKinds: readonly OrgUnitKind[] = ['group', 'business_unit', 'region', 'area', 'store'];
 
 export interface OrgUnit {
   id: string;
@@ -38,7 +39,6 @@ export interface OrgUnit {
   name: string;
   nameEn: string | null;
   depth: number;
-  storeId: string | null;
 }
 
 export type StoreStatus = 'planned' | 'opening' | 'open' | 'temporarily_closed' | 'closed';
@@ -148,14 +148,27 @@ export type JsonValue =
   | { [key: string]: JsonValue };
 
 export interface AuditEntry {
-  id: string;
+  id: string | number;
   at: string;
   actorType: 'user' | 'api_key' | 'system';
-  actorId: string | null;
-  actorLabel: string | null;
+  actorId: string;
+  actorLabel: string;
   action: string;
   entityType: string;
   entityId: string;
   before: JsonValue;
   after: JsonValue;
 }
+
+/** The kinds a zone of a store may have. */
+export const zoneKinds = [
+  'sales_floor',
+  'showroom',
+  'experience',
+  'service_desk',
+  'checkout',
+  'warehouse',
+  'office',
+  'other',
+] as const;
+export type ZoneKind = (typeof zoneKinds)[number];

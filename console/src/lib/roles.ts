@@ -7,13 +7,13 @@ import type { Role } from './api-types.ts';
 
 const knownRoles = [
   'hq_admin',
-  'bu_admin',
   'region_manager',
   'store_manager',
-  'store_staff',
-  'auditor',
+  'associate',
+  'technician',
+  'marketer',
+  'merchant_partner',
   'viewer',
-  'integration',
 ] as const;
 type KnownRole = (typeof knownRoles)[number];
 

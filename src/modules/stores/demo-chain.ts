@@ -171,8 +171,10 @@ function chooseSite(rand: Rand, city: DemoCity, format: StoreFormat, used: Set<s
     label = pick(rand, inMall ? malls : streets);
     const at = label.at;
     district = at === undefined ? pick(rand, city.districts) : city.districts.find((d) => d.zh === at);
-    zh = `${city.name}${district?.short ?? ''}${label.zh}`;
-    en = [BRAND.en, city.nameEn, district?.en ?? '', label.en].filter(Boolean).join(' ');
+    // 路氹连贯公路 already says 路氹: naming the district again would stutter.
+    const spelled = district && district.short !== '' && !label.zh.startsWith(district.short) ? district : undefined;
+    zh = `${city.name}${spelled?.short ?? ''}${label.zh}`;
+    en = [BRAND.en, city.nameEn, spelled?.en ?? '', label.en].filter(Boolean).join(' ');
     if (!used.has(zh) && !used.has(en)) break;
   }
   if (label === undefined) throw new Error('demo chain: no site found');
@@ -196,7 +198,8 @@ function chooseSite(rand: Rand, city: DemoCity, format: StoreFormat, used: Set<s
     : format === 'flagship'
       ? `${label.zh}${lowFloor}-${lowFloor + 2}${floorWord}`
       : `${label.zh}${between(rand, 1, 6)}${floorWord}`;
-  const address = `${city.addressPrefix}${district?.zh ?? ''}${street.zh}${between(rand, 1, mainland ? 999 : 300)}号${unit}`;
+  const area = district && !street.zh.startsWith(district.zh) ? district.zh : '';
+  const address = `${city.addressPrefix}${area}${street.zh}${between(rand, 1, mainland ? 999 : 300)}号${unit}`;
   return { name, nameEn, address };
 }
 

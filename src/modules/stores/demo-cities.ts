@@ -236,7 +236,7 @@ function specialDay(startDate: string, endDate: string, note: string, hours?: re
 function springFestival(year: number, eve: string, first: string, from: string, to: string): HolidayPlan {
   return {
     year,
-    chance: 0.8,
+    chance: 0.7,
     entries: () => [
       specialDay(eve, eve, '除夕提前打烊', ['10:00', '17:00']),
       specialDay(first, first, '春节（正月初一）闭店'),
@@ -249,7 +249,7 @@ function springFestival(year: number, eve: string, first: string, from: string, 
 function goldenWeek(year: number, from: string, to: string, holiday: string): HolidayPlan {
   return {
     year,
-    chance: 0.4,
+    chance: 0.3,
     entries: (format) => [
       format === 'flagship'
         ? specialDay(from, to, `${holiday}黄金周延长营业`, ['09:30', '22:30'])

@@ -33,7 +33,7 @@ export function ApiKeysPage() {
       await queryClient.invalidateQueries({ queryKey: apiKeysQueryKey });
     },
   });
-  const canWrite = can('api_keys:write');
+  const canWrite = can('apikeys:manage');
 
   const columns: TableColumnsType<ApiKey> = [
     { key: 'name', title: t('apiKeys.name'), dataIndex: 'name' },

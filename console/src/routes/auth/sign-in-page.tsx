@@ -1,8 +1,8 @@
 // Sign-in: email and password, the tenant hidden under "more" (needed only when one email
 // belongs to several tenants).
-import { Navigate, getRouteApi } from '@tanstack/react-router';
+import { getRouteApi, useRouter } from '@tanstack/react-router';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../../components/language-switch.tsx';
 import { ApiError } from '../../lib/api-client.ts';
@@ -27,8 +27,12 @@ export function SignInPage() {
   const [showMore, setShowMore] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  const router = useRouter();
 
-  if (session) return <Navigate to={safeRedirect(redirect)} replace />;
+  // Signed in (just now, or already when the page opened): back to where the user was going.
+  useEffect(() => {
+    if (session) router.history.replace(safeRedirect(redirect));
+  }, [session, redirect, router]);
 
   const onFinish = async (values: SignInInput) => {
     setSubmitting(true);

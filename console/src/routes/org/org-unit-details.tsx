@@ -1,5 +1,5 @@
 // One org unit: its facts, its children, its stores, and (for org:write) add-child and rename.
-import { EditOutlined, PlusOutlined, ShopOutlined } from '@ant-design/icons';
+import { EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { Button, Card, Descriptions, Space, Typography } from 'antd';
@@ -28,11 +28,13 @@ function UnitStores({ unit }: { unit: OrgUnit }) {
   });
   return (
     <Card
-      title={t('org.stores')}
+      title={unit.kind === 'store' ? t('org.theStore') : t('org.stores')}
       extra={
-        <Link to="/stores" search={{ orgUnitId: unit.id }} data-testid="org-unit-stores-link">
-          {t('org.allStores')}
-        </Link>
+        unit.kind !== 'store' && (
+          <Link to="/stores" search={{ orgUnitId: unit.id }} data-testid="org-unit-stores-link">
+            {t('org.allStores')}
+          </Link>
+        )
       }
     >
       <ItemList
@@ -100,13 +102,6 @@ export function OrgUnitDetails({ unit, units }: { unit: OrgUnit; units: readonly
           </Descriptions.Item>
           <Descriptions.Item label={t('org.childCount')}>{children.length}</Descriptions.Item>
         </Descriptions>
-        {unit.kind === 'store' && unit.storeId && (
-          <Link to="/stores/$storeId" params={{ storeId: unit.storeId }}>
-            <Button type="primary" icon={<ShopOutlined />} style={{ marginTop: 12 }}>
-              {t('org.openStore')}
-            </Button>
-          </Link>
-        )}
         {children.length > 0 && unit.kind !== 'region' && (
           <Typography.Paragraph style={{ marginTop: 12, marginBottom: 0 }}>
             <Space wrap size={[8, 4]}>
@@ -119,12 +114,8 @@ export function OrgUnitDetails({ unit, units }: { unit: OrgUnit; units: readonly
           </Typography.Paragraph>
         )}
       </Card>
-      {unit.kind !== 'store' && (
-        <>
-          <StoreSummaryChart orgUnitId={unit.id} />
-          <UnitStores unit={unit} />
-        </>
-      )}
+      {unit.kind !== 'store' && <StoreSummaryChart filters={{ orgUnitId: unit.id }} />}
+      <UnitStores unit={unit} />
       {dialog && <OrgUnitDialog mode={dialog} unit={unit} onClose={() => setDialog(null)} />}
     </Space>
   );

@@ -17,9 +17,12 @@ interface OrgUnitForm {
   nameEn?: string;
 }
 
-/** The kinds a new child of `parent` may have: any level below it, but not a store (stores are created as stores). */
+/**
+ * The kinds a new child of `parent` may have: any level below it (an area also under an area),
+ * but not a store — stores are created as stores, with their unit.
+ */
 function childKinds(parent: OrgUnitKind): OrgUnitKind[] {
-  const below = orgUnitKinds.slice(orgUnitKinds.indexOf(parent) + 1);
+  const below = orgUnitKinds.slice(orgUnitKinds.indexOf(parent) + (parent === 'area' ? 0 : 1));
   return below.filter((kind) => kind !== 'store');
 }
 

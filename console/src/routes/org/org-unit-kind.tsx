@@ -1,4 +1,4 @@
-import { BankOutlined, ClusterOutlined, EnvironmentOutlined, ShopOutlined } from '@ant-design/icons';
+import { AimOutlined, BankOutlined, ClusterOutlined, EnvironmentOutlined, ShopOutlined } from '@ant-design/icons';
 import { Tag } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ const kindIcons: Record<OrgUnitKind, ReactNode> = {
   group: <BankOutlined />,
   business_unit: <ClusterOutlined />,
   region: <EnvironmentOutlined />,
+  area: <AimOutlined />,
   store: <ShopOutlined />,
 };
 
@@ -15,6 +16,7 @@ const kindColors: Record<OrgUnitKind, string> = {
   group: 'purple',
   business_unit: 'geekblue',
   region: 'cyan',
+  area: 'gold',
   store: 'green',
 };
 

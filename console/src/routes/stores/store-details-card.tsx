@@ -11,7 +11,6 @@ import { applyFormErrors } from '../../lib/form-errors.ts';
 import { useStoreMutation } from './store-queries.ts';
 
 interface StoreEditForm {
-  code: string;
   name: string;
   nameEn?: string | null;
   format: StoreFormat;
@@ -32,7 +31,6 @@ const commonTimeZones = ['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Urumqi', 'Asia
  */
 function toPatch(values: StoreEditForm, store: StoreDetail): Record<string, unknown> {
   const next: Record<string, string | number | null> = {
-    code: values.code.trim(),
     name: values.name.trim(),
     nameEn: values.nameEn?.trim() || null,
     format: values.format,
@@ -76,12 +74,7 @@ function StoreEditFormView({ store, onDone }: { store: StoreDetail; onDone: () =
       }}
     >
       <Row gutter={12}>
-        <Col {...half}>
-          <Form.Item name="code" label={t('store.code')} rules={required}>
-            <Input />
-          </Form.Item>
-        </Col>
-        <Col {...half}>
+        <Col span={24}>
           <Form.Item name="format" label={t('store.formatLabel')} rules={required}>
             <Select options={storeFormats.map((format) => ({ value: format, label: t(`store.format.${format}`) }))} />
           </Form.Item>
@@ -123,7 +116,7 @@ function StoreEditFormView({ store, onDone }: { store: StoreDetail; onDone: () =
         </Col>
         <Col {...half}>
           <Form.Item name="floorArea" label={t('store.floorAreaM2')}>
-            <InputNumber min={0} style={{ width: '100%' }} />
+            <InputNumber min={1} precision={0} style={{ width: '100%' }} />
           </Form.Item>
         </Col>
         <Col {...half}>

@@ -10,6 +10,8 @@ import { countCsvRows, downloadText, storeCsvColumns, storeCsvTemplate } from '.
 
 interface ImportResult {
   imported: number;
+  /** Rows that passed the checks (all of them, or the answer is a 400). */
+  valid?: number;
   dryRun: boolean;
 }
 
@@ -35,7 +37,9 @@ export function StoreImportPage() {
         contentType: 'text/csv',
       }),
     onSuccess: async (result, dryRun) => {
-      setOutcome({ kind: dryRun ? 'valid' : 'imported', rows: result.imported });
+      setOutcome(
+        dryRun ? { kind: 'valid', rows: result.valid ?? result.imported } : { kind: 'imported', rows: result.imported },
+      );
       if (!dryRun) await queryClient.invalidateQueries({ queryKey: ['stores'] });
     },
     onError: (error) => {

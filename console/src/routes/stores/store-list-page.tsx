@@ -28,13 +28,13 @@ export function StoreListPage() {
         <Typography.Title level={4} style={{ margin: 0 }}>
           {t('stores.title')}
         </Typography.Title>
-        {can('stores:write') && (
+        {can('stores:import') && (
           <Link to="/stores/import">
             <Button icon={<UploadOutlined />}>{t('import.title')}</Button>
           </Link>
         )}
       </Flex>
-      <StoreSummaryChart orgUnitId={filters.orgUnitId} />
+      <StoreSummaryChart filters={filters} />
       <Card size={isPhone ? 'small' : 'medium'}>
         <StoreFilters value={filters} onChange={(next) => void navigate({ search: next, replace: true })} />
       </Card>

@@ -55,7 +55,7 @@ function StoreHeader({ store }: { store: StoreDetail }) {
             )}
           </Space>
         </div>
-        {can('stores:write') && <StoreLifecycleActions store={store} />}
+        {can('stores:lifecycle') && <StoreLifecycleActions store={store} />}
       </Flex>
     </Card>
   );

@@ -9,9 +9,40 @@ import type { StoreDetail } from '../../lib/api-types.ts';
 import { useAuth } from '../../lib/auth.tsx';
 import { showSuccess } from '../../lib/feedback.ts';
 import { useStoreMutation } from './store-queries.ts';
-import { checkDay, type DayHours, sameWeek, type TimeRange, toDays, toWeekly } from './weekly-hours.ts';
+import { checkDay, type DayHours, sameWeek, type TimeRange, tidyClock, toDays, toWeekly } from './weekly-hours.ts';
 
 const defaultRange: TimeRange = { opens: '10:00', closes: '22:00' };
+
+/** An HH:MM text box (a native time input cannot say 24:00), tidied when it loses focus. */
+function ClockInput({
+  value,
+  onChange,
+  invalid,
+  label,
+  testId,
+}: {
+  value: string;
+  onChange: (next: string) => void;
+  invalid: boolean;
+  label: string;
+  testId: string;
+}) {
+  return (
+    <Input
+      value={value}
+      placeholder="HH:MM"
+      maxLength={5}
+      inputMode="numeric"
+      autoComplete="off"
+      status={invalid ? 'error' : undefined}
+      onChange={(event) => onChange(event.target.value)}
+      onBlur={() => onChange(tidyClock(value))}
+      aria-label={label}
+      data-testid={testId}
+      style={{ width: 84, textAlign: 'center', fontVariantNumeric: 'tabular-nums' }}
+    />
+  );
+}
 
 function DayRow({
   day,
@@ -64,24 +95,20 @@ function DayRow({
               // biome-ignore lint/suspicious/noArrayIndexKey: ranges have no identity but their place
               <div key={index}>
                 <Flex align="center" gap={6}>
-                  <Input
-                    type="time"
+                  <ClockInput
                     value={range.opens}
-                    status={problem ? 'error' : undefined}
-                    onChange={(event) => setRange(index, { opens: event.target.value })}
-                    aria-label={t('hours.opens')}
-                    data-testid={`hours-${day.day}-${index}-opens`}
-                    style={{ width: 120 }}
+                    invalid={problem !== undefined}
+                    onChange={(opens) => setRange(index, { opens })}
+                    label={t('hours.opens')}
+                    testId={`hours-${day.day}-${index}-opens`}
                   />
                   <span>–</span>
-                  <Input
-                    type="time"
+                  <ClockInput
                     value={range.closes}
-                    status={problem ? 'error' : undefined}
-                    onChange={(event) => setRange(index, { closes: event.target.value })}
-                    aria-label={t('hours.closes')}
-                    data-testid={`hours-${day.day}-${index}-closes`}
-                    style={{ width: 120 }}
+                    invalid={problem !== undefined}
+                    onChange={(closes) => setRange(index, { closes })}
+                    label={t('hours.closes')}
+                    testId={`hours-${day.day}-${index}-closes`}
                   />
                   <Button
                     type="text"

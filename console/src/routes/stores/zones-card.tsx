@@ -1,27 +1,23 @@
 // A store's zones (showroom, experience area, service desk…): list, add, edit, delete.
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { AutoComplete, Button, Card, Form, Input, InputNumber, Modal, Popconfirm, Space, Tag, Typography } from 'antd';
+import { Button, Card, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ItemList } from '../../components/item-list.tsx';
 import { api } from '../../lib/api-client.ts';
-import type { StoreDetail, Zone } from '../../lib/api-types.ts';
+import { type StoreDetail, type Zone, type ZoneKind, zoneKinds } from '../../lib/api-types.ts';
 import { useAuth } from '../../lib/auth.tsx';
 import { showSuccess } from '../../lib/feedback.ts';
 import { applyFormErrors } from '../../lib/form-errors.ts';
 import { useStoreMutation } from './store-queries.ts';
 
-/** Zone kinds the console suggests; the API takes any kind. */
-const suggestedKinds = ['showroom', 'experience', 'service', 'checkout', 'warehouse', 'entertainment', 'office'] as const;
-type SuggestedKind = (typeof suggestedKinds)[number];
-
-function isSuggested(kind: string): kind is SuggestedKind {
-  return (suggestedKinds as readonly string[]).includes(kind);
+function isZoneKind(kind: string): kind is ZoneKind {
+  return (zoneKinds as readonly string[]).includes(kind);
 }
 
 interface ZoneForm {
   name: string;
-  kind: string;
+  kind: ZoneKind;
   floorArea?: number | null;
 }
 
@@ -29,7 +25,7 @@ function ZoneDialog({ store, zone, onClose }: { store: StoreDetail; zone: Zone |
   const { t } = useTranslation();
   const [form] = Form.useForm<ZoneForm>();
   const save = useStoreMutation(store.id, (values: ZoneForm) => {
-    const body = { name: values.name.trim(), kind: values.kind.trim(), floorArea: values.floorArea ?? undefined };
+    const body = { name: values.name.trim(), kind: values.kind, floorArea: values.floorArea ?? null };
     return zone
       ? api.patch<StoreDetail>(`/stores/${store.id}/zones/${zone.id}`, body)
       : api.post<StoreDetail>(`/stores/${store.id}/zones`, body);
@@ -50,7 +46,7 @@ function ZoneDialog({ store, zone, onClose }: { store: StoreDetail; zone: Zone |
       <Form<ZoneForm>
         form={form}
         layout="vertical"
-        initialValues={zone ?? { kind: 'showroom' }}
+        initialValues={zone ?? { kind: 'sales_floor' }}
         onFinish={(values) =>
           save.mutate(values, {
             onSuccess: () => {
@@ -66,12 +62,10 @@ function ZoneDialog({ store, zone, onClose }: { store: StoreDetail; zone: Zone |
           <Input />
         </Form.Item>
         <Form.Item name="kind" label={t('zones.kind')} rules={required}>
-          <AutoComplete
-            options={suggestedKinds.map((kind) => ({ value: kind, label: `${t(`zones.kinds.${kind}`)} (${kind})` }))}
-          />
+          <Select options={zoneKinds.map((kind) => ({ value: kind, label: t(`zones.kinds.${kind}`) }))} />
         </Form.Item>
         <Form.Item name="floorArea" label={t('store.floorAreaM2')}>
-          <InputNumber min={0} style={{ width: '100%' }} />
+          <InputNumber min={1} precision={0} style={{ width: '100%' }} />
         </Form.Item>
       </Form>
     </Modal>
@@ -87,7 +81,7 @@ export function ZonesCard({ store }: { store: StoreDetail }) {
   const remove = useStoreMutation(store.id, (zoneId: string) =>
     api.delete<StoreDetail>(`/stores/${store.id}/zones/${zoneId}`),
   );
-  const kindLabel = (kind: string) => (isSuggested(kind) ? t(`zones.kinds.${kind}`) : kind);
+  const kindLabel = (kind: string) => (isZoneKind(kind) ? t(`zones.kinds.${kind}`) : kind);
 
   return (
     <Card

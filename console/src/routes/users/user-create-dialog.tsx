@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Form, Input, Modal, Select } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { minPasswordLength } from '../../components/password-dialog.tsx';
 import { OrgUnitSelect } from '../../components/org-unit-select.tsx';
 import { SecretReveal } from '../../components/secret-reveal.tsx';
 import { api } from '../../lib/api-client.ts';
@@ -87,7 +88,7 @@ export function UserCreateDialog({ onClose }: { onClose: () => void }) {
         <Form.Item name="orgUnitId" label={t('users.orgUnit')} rules={required}>
           <OrgUnitSelect allowClear={false} />
         </Form.Item>
-        <Form.Item name="password" label={t('users.password')} extra={t('users.passwordHelp')} rules={[{ min: 8, message: t('password.tooShort', { min: 8 }) }]}>
+        <Form.Item name="password" label={t('users.password')} extra={t('users.passwordHelp')} rules={[{ min: minPasswordLength, message: t('password.tooShort', { min: minPasswordLength }) }]}>
           <Input.Password autoComplete="new-password" />
         </Form.Item>
       </Form>
