@@ -88,6 +88,7 @@ export async function runBench(o: { duration: number; connections: number }): Pr
       const unit = units[(i * 17) % units.length];
       await insertUser(db.orm, tenant.id, { email: `bench.user${i}@bench.storeos.dev`, name: `Bench ${i}`, passwordHash: hash, role: i % 4 === 0 ? 'associate' : 'store_manager', orgUnitId: unit.id });
     }
+    await db.pool.query('ANALYZE');
     process.stdout.write(`seeded 4,000 stores and 200 users in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 
     const app = await buildApp({ db, config, log, metrics: createMetrics() });

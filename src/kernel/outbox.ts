@@ -123,6 +123,8 @@ export class OutboxDispatcher {
   }
 
   private async deliver(event: DomainEvent): Promise<string | undefined> {
+    // Every subscriber gets its try: one that fails must not hold the event back from the others (receipts skip them on retry).
+    const failures: string[] = [];
     for (const sub of this.subscribers) {
       if (!matches(sub.topic, event.topic)) continue;
       try {
@@ -134,10 +136,10 @@ export class OutboxDispatcher {
         });
       } catch (err) {
         this.log.warn({ err, subscriber: sub.name, eventId: event.id, topic: event.topic }, 'subscriber failed; will retry');
-        return `${sub.name}: ${(err as Error).message}`;
+        failures.push(`${sub.name}: ${(err as Error).message}`);
       }
     }
-    return undefined;
+    return failures.length ? failures.join('; ') : undefined;
   }
 
   /** Seconds since the oldest undispatched event was written (0 when none wait). */

@@ -11,6 +11,12 @@ export const permissions = [
   'users:write',
   'apikeys:manage',
   'audit:read',
+  'devices:read',
+  'devices:write',
+  'devices:rpc',
+  'devices:profiles',
+  'alarms:read',
+  'alarms:ack',
 ] as const;
 
 export type Permission = (typeof permissions)[number];
@@ -31,13 +37,27 @@ export type Role = (typeof roles)[number];
 /** The permission matrix (docs/permissions.md): what each role may do inside the subtree it is granted on. */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   hq_admin: permissions,
-  region_manager: ['org:read', 'stores:read', 'stores:write', 'stores:lifecycle', 'stores:create', 'users:read', 'users:write', 'audit:read'],
-  store_manager: ['org:read', 'stores:read', 'stores:write', 'users:read'],
-  associate: ['org:read', 'stores:read'],
-  technician: ['org:read', 'stores:read'],
+  region_manager: [
+    'org:read',
+    'stores:read',
+    'stores:write',
+    'stores:lifecycle',
+    'stores:create',
+    'users:read',
+    'users:write',
+    'audit:read',
+    'devices:read',
+    'devices:write',
+    'devices:rpc',
+    'alarms:read',
+    'alarms:ack',
+  ],
+  store_manager: ['org:read', 'stores:read', 'stores:write', 'users:read', 'devices:read', 'devices:rpc', 'alarms:read', 'alarms:ack'],
+  associate: ['org:read', 'stores:read', 'devices:read', 'alarms:read'],
+  technician: ['org:read', 'stores:read', 'devices:read', 'devices:write', 'devices:rpc', 'alarms:read', 'alarms:ack'],
   marketer: ['org:read', 'stores:read'],
   merchant_partner: ['stores:read'],
-  viewer: ['org:read', 'stores:read'],
+  viewer: ['org:read', 'stores:read', 'devices:read', 'alarms:read'],
 };
 
 const sets = new Map<string, ReadonlySet<string>>(Object.entries(rolePermissions).map(([r, p]) => [r, new Set(p)]));

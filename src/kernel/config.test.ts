@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('runs with no settings at all, on the documented defaults', () => {
+    expect(loadConfig({})).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      mqttPort: 1883,
+      dataDir: path.resolve('./data'),
+      databaseUrl: undefined,
+      logLevel: 'info',
+      publicUrl: undefined,
+      bodyLimit: 1_048_576,
+      importLimit: 10_485_760,
+      sessionHours: 12,
+      dbPoolSize: 20,
+    });
+  });
+
+  it('reads the settings it is given and treats an empty one as unset', () => {
+    const c = loadConfig({ PORT: '9000', DATABASE_URL: 'postgresql://u@db:5432/storeos', LOG_LEVEL: 'debug', STOREOS_BODY_LIMIT: '2048', HOST: '' });
+    expect(c.port).toBe(9000);
+    expect(c.databaseUrl).toBe('postgresql://u@db:5432/storeos');
+    expect(c.logLevel).toBe('debug');
+    expect(c.bodyLimit).toBe(2048);
+    expect(c.host).toBe('0.0.0.0');
+  });
+
+  it('PORT=abc fails naming PORT', () => {
+    const e = configError({ PORT: 'abc' });
+    expect(e.message).toMatch(/^PORT /);
+    expect(configError({ PORT: '70000' }).message).toMatch(/^PORT .*65535/);
+  });
+
+  it('a MySQL DATABASE_URL fails naming DATABASE_URL', () => {
+    expect(configError({ DATABASE_URL: 'mysql://root@localhost/storeos' }).message).toMatch(/^DATABASE_URL .*postgres/);
+  });
+
+  it('LOG_LEVEL=loud fails listing the levels', () => {
+    expect(configError({ LOG_LEVEL: 'loud' }).message).toMatch(/^LOG_LEVEL .*trace/);
+  });
+
+  it('reports every bad setting, one line each', () => {
+    const lines = configError({ PORT: 'abc', LOG_LEVEL: 'loud', DB_POOL_SIZE: '1' }).message.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines.map((l) => l.split(' ')[0]).sort()).toEqual(['DB_POOL_SIZE', 'LOG_LEVEL', 'PORT']);
+  });
+});
