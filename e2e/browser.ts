@@ -11,7 +11,7 @@ const strict = process.env.STOREOS_TEST_STRICT === '1';
 export const browserAvailable = existsSync(chromiumPath);
 
 /** How long one browser test may take: a cold page load builds antd's styles and draws charts. */
-export const browserTestTimeout = 60_000;
+export const browserTestTimeout = 90_000;
 
 /**
  * `describe` for browser tests: runs them when Chromium is there, skips them when it is not —
@@ -23,9 +23,7 @@ export function describeInBrowser(name: string, body: () => void): void {
   } else if (strict) {
     describe(name, () => {
       it('has Chromium to run in', () => {
-        throw new Error(
-          `Chromium not found at ${chromiumPath}: apt-get install -y chromium fonts-noto-cjk, or set CHROMIUM_PATH`,
-        );
+        throw new Error(`Chromium not found at ${chromiumPath}: apt-get install -y chromium fonts-noto-cjk, or set CHROMIUM_PATH`);
       });
     });
   } else {

@@ -19,9 +19,7 @@ function newestSourceTime(entry: string): number {
 
 function isBuildCurrent(): boolean {
   if (!existsSync(builtIndex)) return false;
-  const sources = ['src', 'public', 'index.html', 'vite.config.ts']
-    .map((name) => path.join(consoleRoot, name))
-    .filter((entry) => existsSync(entry));
+  const sources = ['src', 'public', 'index.html', 'vite.config.ts'].map((name) => path.join(consoleRoot, name)).filter((entry) => existsSync(entry));
   return statSync(builtIndex).mtimeMs >= Math.max(...sources.map(newestSourceTime));
 }
 
@@ -47,7 +45,9 @@ export async function ensureConsoleBuilt(): Promise<void> {
   }
   try {
     if (!isBuildCurrent()) {
-      execFileSync('npx', ['vite', 'build', 'console', '--logLevel', 'warn'], { cwd: repoRoot, stdio: 'inherit' });
+      // vitest sets NODE_ENV=test, which vite would honour: the tests must drive the production bundle
+      const env = { ...process.env, NODE_ENV: 'production' };
+      execFileSync('npx', ['vite', 'build', 'console', '--logLevel', 'warn'], { cwd: repoRoot, env, stdio: 'inherit' });
     }
   } finally {
     rmSync(lock, { recursive: true, force: true });

@@ -31,6 +31,13 @@ export async function storeCountAfterChange(page: Page, before: number): Promise
   return loadedStoreCount(page);
 }
 
+/** Types into the store list's search box and presses Enter. */
+export async function fillSearch(page: Page, text: string): Promise<void> {
+  const box = page.getByTestId('store-search').locator('input');
+  await box.fill(text);
+  await box.press('Enter');
+}
+
 /** Picks an option of an antd Select by its visible label. */
 export async function pickOption(page: Page, selectTestId: string, label: string): Promise<void> {
   await page.getByTestId(selectTestId).click();

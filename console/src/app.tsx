@@ -8,6 +8,7 @@ import { useEffect } from 'react';
 import { AuthProvider } from './lib/auth.tsx';
 import { connectFeedback } from './lib/feedback.ts';
 import { useLanguage } from './lib/i18n.ts';
+import { useIsPhone } from './lib/use-is-phone.ts';
 import type { createConsoleRouter } from './router.tsx';
 
 /** Hands antd's message and notification instances to code outside components. */
@@ -18,18 +19,17 @@ function FeedbackBridge() {
 }
 
 /** The whole console. */
-export function ConsoleApp({
-  queryClient,
-  router,
-}: {
-  queryClient: QueryClient;
-  router: ReturnType<typeof createConsoleRouter>;
-}) {
+export function ConsoleApp({ queryClient, router }: { queryClient: QueryClient; router: ReturnType<typeof createConsoleRouter> }) {
   const language = useLanguage();
+  const isPhone = useIsPhone();
   return (
     <ConfigProvider
       locale={language === 'zh-CN' ? zhCN : enUS}
-      theme={{ token: { colorPrimary: '#1677ff', borderRadius: 8 } }}
+      theme={{
+        token: { colorPrimary: '#1677ff', borderRadius: 8 },
+        // on a phone every card gives its content the width instead of padding
+        components: isPhone ? { Card: { bodyPadding: 12, headerPadding: 12 } } : undefined,
+      }}
     >
       <AntdApp>
         <FeedbackBridge />

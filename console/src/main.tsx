@@ -10,8 +10,11 @@ import './styles.css';
 
 function start(): void {
   const queryClient = createQueryClient();
-  handleUnauthorized(queryClient);
   const router = createConsoleRouter(queryClient);
+  handleUnauthorized(queryClient, () => {
+    const here = router.state.location.href;
+    void router.navigate({ to: '/sign-in', search: { redirect: here }, replace: true });
+  });
   const root = document.getElementById('root');
   if (!root) throw new Error('index.html has no #root');
   createRoot(root).render(

@@ -12,16 +12,7 @@ import { usersRoute } from './routes/users/routes.ts';
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
-  signedInRoute.addChildren([
-    homeRoute,
-    orgRoute,
-    storeListRoute,
-    storeImportRoute,
-    storeRoute,
-    usersRoute,
-    apiKeysRoute,
-    auditRoute,
-  ]),
+  signedInRoute.addChildren([homeRoute, orgRoute, storeListRoute, storeImportRoute, storeRoute, usersRoute, apiKeysRoute, auditRoute]),
 ]);
 
 /** Creates the console's router. */

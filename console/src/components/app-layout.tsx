@@ -1,7 +1,7 @@
 // The signed-in console's frame: side menu on desktop, a drawer behind a hamburger on phones,
 // and a header with the language switch and the user menu.
 import { MenuOutlined } from '@ant-design/icons';
-import { Navigate, Outlet, useLocation } from '@tanstack/react-router';
+import { Outlet } from '@tanstack/react-router';
 import { Button, Drawer, Layout, Spin, theme } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -35,21 +35,19 @@ function Brand({ collapsed = false }: { collapsed?: boolean }) {
 export function AppLayout() {
   const { t } = useTranslation();
   const { session } = useAuth();
-  const location = useLocation();
   const isPhone = useIsPhone();
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [collapsed, setCollapsed] = useState(false);
   const { token } = theme.useToken();
 
-  if (session === undefined) {
+  // The route guard only lets a session in; it is gone here just while a sign-out or a 401
+  // is on its way to the sign-in page.
+  if (!session) {
     return (
       <div style={{ display: 'grid', placeItems: 'center', height: '100vh' }}>
         <Spin size="large" />
       </div>
     );
-  }
-  if (session === null) {
-    return <Navigate to="/sign-in" search={{ redirect: location.href }} replace />;
   }
 
   return (
@@ -100,13 +98,7 @@ export function AppLayout() {
         >
           {isPhone && (
             <>
-              <Button
-                type="text"
-                icon={<MenuOutlined />}
-                aria-label={t('nav.openMenu')}
-                data-testid="nav-hamburger"
-                onClick={() => setDrawerOpen(true)}
-              />
+              <Button type="text" icon={<MenuOutlined />} aria-label={t('nav.openMenu')} data-testid="nav-hamburger" onClick={() => setDrawerOpen(true)} />
               <span style={{ fontWeight: 600 }}>StoreOS</span>
             </>
           )}

@@ -52,9 +52,5 @@ export function CommitInput({ value, onCommit, placeholder, testId, search = fal
       </AutoComplete>
     );
   }
-  return search ? (
-    <Input.Search {...common} onSearch={commit} enterButton data-testid={testId} />
-  ) : (
-    <Input {...common} data-testid={testId} />
-  );
+  return search ? <Input.Search {...common} onSearch={commit} enterButton data-testid={testId} /> : <Input {...common} data-testid={testId} />;
 }

@@ -4,19 +4,13 @@ import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/compon
 import type { ComposeOption } from 'echarts/core';
 import * as echarts from 'echarts/core';
 import type { BarSeriesOption, PieSeriesOption } from 'echarts/charts';
-import type {
-  GridComponentOption,
-  LegendComponentOption,
-  TooltipComponentOption,
-} from 'echarts/components';
+import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
 echarts.use([BarChart, PieChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
-export type ChartOption = ComposeOption<
-  BarSeriesOption | PieSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
->;
+export type ChartOption = ComposeOption<BarSeriesOption | PieSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
 
 interface EChartProps {
   option: ChartOption;
@@ -48,13 +42,5 @@ export function EChart({ option, height = 240, testId, ariaLabel }: EChartProps)
     chart.current?.setOption(option, { notMerge: true });
   }, [option]);
 
-  return (
-    <div
-      ref={container}
-      data-testid={testId}
-      role="img"
-      aria-label={ariaLabel}
-      style={{ width: '100%', height }}
-    />
-  );
+  return <div ref={container} data-testid={testId} role="img" aria-label={ariaLabel} style={{ width: '100%', height }} />;
 }

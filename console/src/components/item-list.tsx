@@ -14,23 +14,14 @@ interface ItemListProps<T> {
 }
 
 /** Rows separated by hairlines, with loading and empty states. */
-export function ItemList<T>({
-  items,
-  rowKey,
-  renderItem,
-  renderExtra,
-  loading,
-  emptyText,
-  itemTestId,
-}: ItemListProps<T>) {
+export function ItemList<T>({ items, rowKey, renderItem, renderExtra, loading, emptyText, itemTestId }: ItemListProps<T>) {
   const { token } = theme.useToken();
   if (loading) return <Skeleton active paragraph={{ rows: 3 }} />;
   if (items.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={emptyText} />;
   return (
-    <div role="list">
+    <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
       {items.map((item, index) => (
-        <div
-          role="listitem"
+        <li
           key={rowKey(item)}
           data-testid={itemTestId}
           style={{
@@ -43,8 +34,8 @@ export function ItemList<T>({
         >
           <div style={{ flex: 1, minWidth: 0 }}>{renderItem(item)}</div>
           {renderExtra && <div style={{ flexShrink: 0 }}>{renderExtra(item)}</div>}
-        </div>
+        </li>
       ))}
-    </div>
+    </ul>
   );
 }

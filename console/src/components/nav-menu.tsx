@@ -1,13 +1,5 @@
 // The console's module menu, drawn in the side bar on desktop and in the drawer on phones.
-import {
-  ApartmentOutlined,
-  AuditOutlined,
-  HomeOutlined,
-  KeyOutlined,
-  ShopOutlined,
-  TeamOutlined,
-  UploadOutlined,
-} from '@ant-design/icons';
+import { ApartmentOutlined, AuditOutlined, HomeOutlined, KeyOutlined, ShopOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
 import { useLocation, useNavigate } from '@tanstack/react-router';
 import { Menu, type MenuProps } from 'antd';
 import type { ReactNode } from 'react';
@@ -24,8 +16,8 @@ interface NavEntry {
 
 const entries: NavEntry[] = [
   { path: '/', label: 'home', icon: <HomeOutlined /> },
-  { path: '/org', label: 'org', icon: <ApartmentOutlined /> },
-  { path: '/stores', label: 'stores', icon: <ShopOutlined /> },
+  { path: '/org', label: 'org', icon: <ApartmentOutlined />, permission: 'org:read' },
+  { path: '/stores', label: 'stores', icon: <ShopOutlined />, permission: 'stores:read' },
   { path: '/stores/import', label: 'import', icon: <UploadOutlined />, permission: 'stores:import' },
   { path: '/users', label: 'users', icon: <TeamOutlined />, permission: 'users:read' },
   { path: '/api-keys', label: 'apiKeys', icon: <KeyOutlined />, permission: 'apikeys:manage' },
@@ -34,9 +26,7 @@ const entries: NavEntry[] = [
 
 /** The entry a path belongs to: the longest menu path that prefixes it. */
 function selectedPath(pathname: string): string {
-  const matches = entries
-    .map((entry) => entry.path)
-    .filter((path) => (path === '/' ? pathname === '/' : pathname === path || pathname.startsWith(`${path}/`)));
+  const matches = entries.map((entry) => entry.path).filter((path) => (path === '/' ? pathname === '/' : pathname === path || pathname.startsWith(`${path}/`)));
   // a store's own page (/stores/str_…) lands on the store list, the import page on its own entry
   return matches.sort((a, b) => b.length - a.length)[0] ?? '/';
 }

@@ -27,16 +27,7 @@ interface OrgUnitSelectProps {
 }
 
 /** Picks one org unit from the visible tree. */
-export function OrgUnitSelect({
-  value,
-  onChange,
-  placeholder,
-  allowClear = true,
-  disabledKinds = [],
-  hideStores = false,
-  testId,
-  style,
-}: OrgUnitSelectProps) {
+export function OrgUnitSelect({ value, onChange, placeholder, allowClear = true, disabledKinds = [], hideStores = false, testId, style }: OrgUnitSelectProps) {
   const language = useLanguage();
   const units = useOrgUnits();
 
@@ -48,9 +39,7 @@ export function OrgUnitSelect({
         title,
         searchText: `${title} ${node.unit.name} ${node.unit.nameEn ?? ''}`,
         disabled: disabledKinds.includes(node.unit.kind),
-        children: node.children
-          .filter((child) => !hideStores || child.unit.kind !== 'store')
-          .map(toOption),
+        children: node.children.filter((child) => !hideStores || child.unit.kind !== 'store').map(toOption),
       };
     };
     return buildOrgTree(units.data ?? []).map(toOption);
@@ -63,7 +52,7 @@ export function OrgUnitSelect({
       value={value ?? undefined}
       onChange={(next) => onChange?.(next ?? undefined)}
       treeData={treeData}
-      loading={units.isPending}
+      loading={units.isLoading}
       placeholder={placeholder}
       allowClear={allowClear}
       showSearch={{ treeNodeFilterProp: 'searchText' }}

@@ -44,11 +44,7 @@ export function PasswordDialog({ open, onClose }: { open: boolean; onClose: () =
       destroyOnHidden
     >
       <Form form={form} layout="vertical" onFinish={(values) => change.mutate(values)} data-testid="password-form">
-        <Form.Item
-          name="currentPassword"
-          label={t('password.current')}
-          rules={[{ required: true, message: t('validation.required') }]}
-        >
+        <Form.Item name="currentPassword" label={t('password.current')} rules={[{ required: true, message: t('validation.required') }]}>
           <Input.Password autoComplete="current-password" />
         </Form.Item>
         <Form.Item
@@ -69,9 +65,7 @@ export function PasswordDialog({ open, onClose }: { open: boolean; onClose: () =
             { required: true, message: t('validation.required') },
             ({ getFieldValue }) => ({
               validator: (_rule, value: string) =>
-                !value || value === getFieldValue('newPassword')
-                  ? Promise.resolve()
-                  : Promise.reject(new Error(t('password.mismatch'))),
+                !value || value === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error(t('password.mismatch'))),
             }),
           ]}
         >

@@ -5,12 +5,7 @@ export function SecretReveal({ secret, warning, testId }: { secret: string; warn
   return (
     <>
       <Alert type="warning" showIcon title={warning} style={{ marginBottom: 12 }} />
-      <Typography.Paragraph
-        copyable={{ text: secret }}
-        code
-        style={{ fontSize: 15, wordBreak: 'break-all' }}
-        data-testid={testId}
-      >
+      <Typography.Paragraph copyable={{ text: secret }} code style={{ fontSize: 15, wordBreak: 'break-all' }} data-testid={testId}>
         {secret}
       </Typography.Paragraph>
     </>

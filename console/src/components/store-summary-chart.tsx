@@ -1,9 +1,10 @@
 // Stores by status or by format under an org unit, from GET /stores/summary.
 import { useQuery } from '@tanstack/react-query';
-import { Card, Empty, Segmented, Skeleton, Statistic } from 'antd';
+import { Card, Empty, Segmented, Skeleton, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../lib/api-client.ts';
+import { useIsPhone } from '../lib/use-is-phone.ts';
 import { type StoreSummary, storeFormats, storeStatuses } from '../lib/api-types.ts';
 import { type ChartOption, EChart } from './echart.tsx';
 import { storeStatusColors } from './store-status-tag.tsx';
@@ -32,7 +33,8 @@ export function useStoreSummary(filters: StoreSummaryFilters) {
 
 /** A card with the store count and a bar chart of it by status or by format. */
 export function StoreSummaryChart({ filters = {} }: { filters?: StoreSummaryFilters }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const isPhone = useIsPhone();
   const [breakdown, setBreakdown] = useState<Breakdown>('status');
   const summary = useStoreSummary(filters);
 
@@ -52,7 +54,8 @@ export function StoreSummaryChart({ filters = {} }: { filters?: StoreSummaryFilt
             color: formatColors[index % formatColors.length],
           }));
     return {
-      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      // the axis labels stay inside the card (ECharts 6's replacement for containLabel)
+      grid: { left: 8, right: 16, top: 24, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       xAxis: { type: 'category', data: rows.map((row) => row.label), axisLabel: { interval: 0 } },
       yAxis: { type: 'value', minInterval: 1 },
@@ -66,8 +69,8 @@ export function StoreSummaryChart({ filters = {} }: { filters?: StoreSummaryFilt
         },
       ],
     };
-    // i18n.language: the labels are re-translated on a language switch
-  }, [summary.data, breakdown, t, i18n.language]);
+    // t changes with the language, so a switch re-translates the labels
+  }, [summary.data, breakdown, t]);
 
   return (
     <Card
@@ -91,13 +94,13 @@ export function StoreSummaryChart({ filters = {} }: { filters?: StoreSummaryFilt
         <Empty description={t('summary.unavailable')} />
       ) : (
         <>
-          <Statistic
-            title={t('summary.total')}
-            value={summary.data.total}
-            styles={{ content: { fontSize: 22 } }}
-            data-testid="store-summary-total"
-          />
-          <EChart option={option} height={220} ariaLabel={t('summary.title')} testId="store-summary-chart" />
+          <Typography.Text type="secondary">
+            {t('summary.total')}{' '}
+            <Typography.Text strong style={{ fontSize: 18 }} data-testid="store-summary-total">
+              {summary.data.total.toLocaleString()}
+            </Typography.Text>
+          </Typography.Text>
+          <EChart option={option} height={isPhone ? 170 : 220} ariaLabel={t('summary.title')} testId="store-summary-chart" />
         </>
       )}
     </Card>

@@ -1,8 +1,9 @@
 import { LockOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { useNavigate } from '@tanstack/react-router';
 import { Avatar, Button, Dropdown, type MenuProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSession, useAuth } from '../lib/auth.tsx';
+import { useAuth, useSession } from '../lib/auth.tsx';
 import { useIsPhone } from '../lib/use-is-phone.ts';
 import { PasswordDialog } from './password-dialog.tsx';
 
@@ -13,6 +14,7 @@ export function UserMenu() {
   const { signOut } = useAuth();
   const isPhone = useIsPhone();
   const [passwordOpen, setPasswordOpen] = useState(false);
+  const navigate = useNavigate();
 
   const items: MenuProps['items'] = [
     {
@@ -42,7 +44,7 @@ export function UserMenu() {
 
   const onClick: MenuProps['onClick'] = ({ key }) => {
     if (key === 'password') setPasswordOpen(true);
-    if (key === 'sign-out') void signOut();
+    if (key === 'sign-out') void signOut().finally(() => navigate({ to: '/sign-in' }));
   };
 
   return (

@@ -77,11 +77,7 @@ export function apiUrl(path: string, query?: Record<string, QueryValue>): string
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Sends one request and answers the parsed JSON body (undefined for 204). */
-export async function apiRequest<T>(
-  method: string,
-  path: string,
-  options: RequestOptions = {},
-): Promise<T> {
+export async function apiRequest<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   let body: string | undefined;
   if (options.body !== undefined) {
@@ -129,12 +125,7 @@ function parseJson(text: string): unknown {
 function toApiError(response: Response, parsed: unknown): ApiError {
   if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
     const { error } = parsed as { error: { code?: string; message?: string; details?: ApiErrorDetails } };
-    return new ApiError(
-      response.status,
-      error.code ?? 'internal',
-      error.message ?? response.statusText,
-      error.details ?? {},
-    );
+    return new ApiError(response.status, error.code ?? 'internal', error.message ?? response.statusText, error.details ?? {});
   }
   return new ApiError(response.status, 'internal', response.statusText || `HTTP ${response.status}`);
 }
@@ -142,8 +133,7 @@ function toApiError(response: Response, parsed: unknown): ApiError {
 /** Shorthands for the four verbs the console uses. */
 export const api = {
   get: <T>(path: string, query?: Record<string, QueryValue>) => apiRequest<T>('GET', path, { query }),
-  post: <T>(path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}) =>
-    apiRequest<T>('POST', path, { ...options, body }),
+  post: <T>(path: string, body?: unknown, options: Omit<RequestOptions, 'body'> = {}) => apiRequest<T>('POST', path, { ...options, body }),
   put: <T>(path: string, body: unknown) => apiRequest<T>('PUT', path, { body }),
   patch: <T>(path: string, body: unknown) => apiRequest<T>('PATCH', path, { body }),
   delete: <T>(path: string) => apiRequest<T>('DELETE', path),

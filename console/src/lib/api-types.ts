@@ -42,13 +42,7 @@ export interface OrgUnit {
 }
 
 export type StoreStatus = 'planned' | 'opening' | 'open' | 'temporarily_closed' | 'closed';
-export const storeStatuses: readonly StoreStatus[] = [
-  'planned',
-  'opening',
-  'open',
-  'temporarily_closed',
-  'closed',
-];
+export const storeStatuses: readonly StoreStatus[] = ['planned', 'opening', 'open', 'temporarily_closed', 'closed'];
 
 export type StoreFormat = 'flagship' | 'standard' | 'compact';
 export const storeFormats: readonly StoreFormat[] = ['flagship', 'standard', 'compact'];
@@ -139,13 +133,7 @@ export interface ApiKey {
   revokedAt: string | null;
 }
 
-export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | JsonValue[]
-  | { [key: string]: JsonValue };
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 export interface AuditEntry {
   id: string | number;
@@ -161,14 +149,5 @@ export interface AuditEntry {
 }
 
 /** The kinds a zone of a store may have. */
-export const zoneKinds = [
-  'sales_floor',
-  'showroom',
-  'experience',
-  'service_desk',
-  'checkout',
-  'warehouse',
-  'office',
-  'other',
-] as const;
+export const zoneKinds = ['sales_floor', 'showroom', 'experience', 'service_desk', 'checkout', 'warehouse', 'office', 'other'] as const;
 export type ZoneKind = (typeof zoneKinds)[number];

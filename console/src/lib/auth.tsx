@@ -1,6 +1,6 @@
 // The signed-in Session: loaded once from GET /auth/session, kept in the query cache, and
 // dropped (back to sign-in) on sign-out or on any 401.
-import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useMemo } from 'react';
 import { ApiError, apiRequest, onUnauthorized, setCsrfToken } from './api-client.ts';
 import type { Session } from './api-types.ts';
@@ -35,6 +35,19 @@ async function fetchSession(): Promise<Session | null> {
   }
 }
 
+/** The Session query: fetched once, then changed only by sign-in, sign-out and 401s. */
+export const sessionQuery = queryOptions({
+  queryKey: sessionQueryKey,
+  queryFn: fetchSession,
+  staleTime: Number.POSITIVE_INFINITY,
+  meta: { silent: true },
+});
+
+/** The Session, from the cache or the server; null when signed out. For route guards. */
+export function loadSession(queryClient: QueryClient): Promise<Session | null> {
+  return queryClient.ensureQueryData(sessionQuery);
+}
+
 /** Forgets the session and everything loaded under it. */
 function dropSession(queryClient: QueryClient): void {
   setCsrfToken(null);
@@ -42,22 +55,19 @@ function dropSession(queryClient: QueryClient): void {
   queryClient.setQueryData(sessionQueryKey, null);
 }
 
-/** Wires the 401 handler to the query cache; call once at start-up. */
-export function handleUnauthorized(queryClient: QueryClient): void {
+/** On any 401 (the session expired or was revoked): forget it and call `toSignIn`. Once, at start-up. */
+export function handleUnauthorized(queryClient: QueryClient, toSignIn: () => void): void {
   onUnauthorized(() => {
-    if (queryClient.getQueryData(sessionQueryKey)) dropSession(queryClient);
+    if (!queryClient.getQueryData(sessionQueryKey)) return; // already signed out
+    dropSession(queryClient);
+    toSignIn();
   });
 }
 
 /** Provides the Session and the sign-in/sign-out actions to the console. */
 export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
-  const { data: session } = useQuery({
-    queryKey: sessionQueryKey,
-    queryFn: fetchSession,
-    staleTime: Number.POSITIVE_INFINITY,
-    meta: { silent: true },
-  });
+  const { data: session } = useQuery(sessionQuery);
 
   const signIn = useCallback(
     async (input: SignInInput) => {

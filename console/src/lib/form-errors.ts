@@ -4,9 +4,7 @@ import { ApiError, type ValidationIssue } from './api-client.ts';
 
 /** `body.weekly.3.opens` as the form field name `['weekly', 3, 'opens']`. */
 function issuePath(issue: ValidationIssue): (string | number)[] {
-  const parts = Array.isArray(issue.path)
-    ? issue.path
-    : issue.path.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  const parts = Array.isArray(issue.path) ? issue.path : issue.path.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
   // the server names where the input was: the form only knows the body's fields
   return parts[0] === 'body' ? parts.slice(1) : parts;
 }

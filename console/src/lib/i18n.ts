@@ -58,6 +58,7 @@ export async function initI18n(): Promise<void> {
     supportedLngs: [...languages],
     interpolation: { escapeValue: false }, // React escapes already
     returnNull: false,
+    showSupportNotice: false,
   });
   applyDocumentLanguage(language);
 }

@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from './api-client.ts';
 import type { OrgUnit } from './api-types.ts';
+import { useAuth } from './auth.tsx';
 import type { Language } from './i18n.ts';
 
 export interface OrgTreeNode {
@@ -11,12 +12,14 @@ export interface OrgTreeNode {
 
 export const orgUnitsQueryKey = ['org-units'] as const;
 
-/** The caller's visible org units, flat, parents first. */
+/** The caller's visible org units, flat, parents first (none without org:read). */
 export function useOrgUnits() {
+  const { can } = useAuth();
   return useQuery({
     queryKey: orgUnitsQueryKey,
     queryFn: async () => (await api.get<{ data: OrgUnit[] }>('/org-units')).data,
     staleTime: 60_000,
+    enabled: can('org:read'),
   });
 }
 
@@ -48,4 +51,3 @@ export function buildOrgTree(units: readonly OrgUnit[]): OrgTreeNode[] {
 export function orgUnitName(unit: Pick<OrgUnit, 'name' | 'nameEn'>, language: Language): string {
   return language === 'en' && unit.nameEn ? unit.nameEn : unit.name;
 }
-

@@ -32,8 +32,7 @@ export function createQueryClient(): QueryClient {
         staleTime: 30_000,
         refetchOnWindowFocus: false,
         // Retrying a 4xx only repeats the same answer.
-        retry: (failureCount, error) =>
-          failureCount < 2 && (!(error instanceof ApiError) || error.status === 0 || error.status >= 500),
+        retry: (failureCount, error) => failureCount < 2 && (!(error instanceof ApiError) || error.status === 0 || error.status >= 500),
       },
     },
   });

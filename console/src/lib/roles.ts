@@ -5,16 +5,7 @@ import type { TFunction } from 'i18next';
 import { api } from './api-client.ts';
 import type { Role } from './api-types.ts';
 
-const knownRoles = [
-  'hq_admin',
-  'region_manager',
-  'store_manager',
-  'associate',
-  'technician',
-  'marketer',
-  'merchant_partner',
-  'viewer',
-] as const;
+const knownRoles = ['hq_admin', 'region_manager', 'store_manager', 'associate', 'technician', 'marketer', 'merchant_partner', 'viewer'] as const;
 type KnownRole = (typeof knownRoles)[number];
 
 function isKnownRole(role: string): role is KnownRole {

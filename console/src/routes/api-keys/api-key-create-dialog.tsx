@@ -25,11 +25,10 @@ export function ApiKeyCreateDialog({ onClose }: { onClose: () => void }) {
   const [secret, setSecret] = useState<string | null>(null);
 
   const create = useMutation({
-    mutationFn: (values: ApiKeyForm) =>
-      api.post<{ apiKey: ApiKey; key: string }>('/api-keys', { ...values, name: values.name.trim() }),
+    mutationFn: (values: ApiKeyForm) => api.post<{ apiKey: ApiKey; key: string }>('/api-keys', { ...values, name: values.name.trim() }),
     onSuccess: async (result) => {
       setSecret(result.key);
-      await queryClient.invalidateQueries({ queryKey: ['api-keys'] }) // the list on the page behind;
+      await queryClient.invalidateQueries({ queryKey: ['api-keys'] }); // the list on the page behind;
     },
     onError: (error) => applyFormErrors(form, error),
   });
@@ -43,7 +42,11 @@ export function ApiKeyCreateDialog({ onClose }: { onClose: () => void }) {
         onCancel={onClose}
         closable={false}
         mask={{ closable: false }}
-        footer={<Button type="primary" onClick={onClose}>{t('apiKeys.copiedDone')}</Button>}
+        footer={
+          <Button type="primary" onClick={onClose}>
+            {t('apiKeys.copiedDone')}
+          </Button>
+        }
       >
         <SecretReveal secret={secret} warning={t('apiKeys.shownOnce')} testId="api-key-secret" />
       </Modal>
@@ -66,10 +69,7 @@ export function ApiKeyCreateDialog({ onClose }: { onClose: () => void }) {
           <Input autoComplete="off" />
         </Form.Item>
         <Form.Item name="role" label={t('users.role')} rules={required}>
-          <Select
-            loading={roles.isPending}
-            options={(roles.data ?? []).map((role) => ({ value: role.role, label: roleLabel(t, role.role) }))}
-          />
+          <Select loading={roles.isPending} options={(roles.data ?? []).map((role) => ({ value: role.role, label: roleLabel(t, role.role) }))} />
         </Form.Item>
         <Form.Item name="orgUnitId" label={t('apiKeys.scope')} extra={t('apiKeys.scopeHelp')}>
           <OrgUnitSelect placeholder={t('apiKeys.wholeTenant')} />

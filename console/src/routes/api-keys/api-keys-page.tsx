@@ -52,11 +52,7 @@ export function ApiKeysPage() {
       title: t('apiKeys.state'),
       width: 150,
       render: (_value, key) =>
-        key.revokedAt ? (
-          <Tag title={formatDateTime(key.revokedAt, language)}>{t('apiKeys.revokedTag')}</Tag>
-        ) : (
-          <Tag color="green">{t('apiKeys.active')}</Tag>
-        ),
+        key.revokedAt ? <Tag title={formatDateTime(key.revokedAt, language)}>{t('apiKeys.revokedTag')}</Tag> : <Tag color="green">{t('apiKeys.active')}</Tag>,
     },
     ...(canWrite
       ? [

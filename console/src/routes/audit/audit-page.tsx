@@ -28,8 +28,7 @@ function toInstants(search: AuditSearch): { from?: string; to?: string } {
 function useAuditLog(search: AuditSearch) {
   return useInfiniteQuery({
     queryKey: ['audit-log', search],
-    queryFn: ({ pageParam }) =>
-      api.get<Page<AuditEntry>>('/audit-log', { ...search, ...toInstants(search), cursor: pageParam, limit: 50 }),
+    queryFn: ({ pageParam }) => api.get<Page<AuditEntry>>('/audit-log', { ...search, ...toInstants(search), cursor: pageParam, limit: 50 }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
@@ -64,9 +63,7 @@ export function AuditPage() {
       render: (_value, entry) => (
         <Space size={4} wrap>
           <Tag color="blue">{entry.entityType}</Tag>
-          <Typography.Link onClick={() => set({ entityType: entry.entityType, entityId: entry.entityId })}>
-            {entry.entityId}
-          </Typography.Link>
+          <Typography.Link onClick={() => set({ entityType: entry.entityType, entityId: entry.entityId })}>{entry.entityId}</Typography.Link>
         </Space>
       ),
     },

@@ -1,5 +1,6 @@
 // Before and after of an audited change side by side, the changed keys highlighted.
-import { Col, Row, Typography, theme } from 'antd';
+import { Col, Row, Space, Switch, Typography, theme } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { JsonValue } from '../../lib/api-types.ts';
 
@@ -15,17 +16,7 @@ export function changedKeys(before: JsonValue, after: JsonValue): Set<string> {
   return new Set([...keys].filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key])));
 }
 
-function JsonPane({
-  title,
-  value,
-  changed,
-  tone,
-}: {
-  title: string;
-  value: JsonValue;
-  changed: Set<string>;
-  tone: 'before' | 'after';
-}) {
+function JsonPane({ title, value, changed, tone }: { title: string; value: JsonValue; changed: Set<string>; tone: 'before' | 'after' }) {
   const { token } = theme.useToken();
   const highlight = tone === 'before' ? token.colorErrorBg : token.colorSuccessBg;
   const pre = {
@@ -45,11 +36,7 @@ function JsonPane({
         <pre style={pre}>
           {'{\n'}
           {Object.entries(value).map(([key, entry], index, all) => (
-            <span
-              key={key}
-              data-changed={changed.has(key) || undefined}
-              style={{ display: 'block', background: changed.has(key) ? highlight : undefined }}
-            >
+            <span key={key} data-changed={changed.has(key) || undefined} style={{ display: 'block', background: changed.has(key) ? highlight : undefined }}>
               {`  ${JSON.stringify(key)}: ${JSON.stringify(entry, null, 2).replaceAll('\n', '\n  ')}${index < all.length - 1 ? ',' : ''}`}
             </span>
           ))}
@@ -62,18 +49,35 @@ function JsonPane({
   );
 }
 
+/** `value` with only the given top-level keys (a store's whole record hides its one changed field). */
+function pick(value: JsonValue, keys: Set<string>): JsonValue {
+  return isRecord(value) ? Object.fromEntries(Object.entries(value).filter(([key]) => keys.has(key))) : value;
+}
+
 /** The expanded row of an audit entry. */
 export function JsonDiff({ before, after }: { before: JsonValue; after: JsonValue }) {
   const { t } = useTranslation();
   const changed = changedKeys(before, after);
+  // An update shows just what changed unless asked for more; a creation or deletion shows it all.
+  const isUpdate = isRecord(before) && isRecord(after) && changed.size > 0;
+  const [onlyChanged, setOnlyChanged] = useState(isUpdate);
+  const shown = (value: JsonValue) => (onlyChanged ? pick(value, changed) : value);
   return (
-    <Row gutter={[12, 12]}>
-      <Col xs={24} md={12}>
-        <JsonPane title={t('audit.before')} value={before} changed={changed} tone="before" />
-      </Col>
-      <Col xs={24} md={12}>
-        <JsonPane title={t('audit.after')} value={after} changed={changed} tone="after" />
-      </Col>
-    </Row>
+    <>
+      {isUpdate && (
+        <Space style={{ marginBottom: 8 }}>
+          <Switch size="small" checked={onlyChanged} onChange={setOnlyChanged} data-testid="audit-only-changed" />
+          <Typography.Text>{t('audit.onlyChanged', { count: changed.size })}</Typography.Text>
+        </Space>
+      )}
+      <Row gutter={[12, 12]}>
+        <Col xs={24} md={12}>
+          <JsonPane title={t('audit.before')} value={shown(before)} changed={changed} tone="before" />
+        </Col>
+        <Col xs={24} md={12}>
+          <JsonPane title={t('audit.after')} value={shown(after)} changed={changed} tone="after" />
+        </Col>
+      </Row>
+    </>
   );
 }

@@ -1,4 +1,5 @@
-import { createRoute } from '@tanstack/react-router';
+import { createRoute, redirect } from '@tanstack/react-router';
+import { loadSession } from '../../lib/auth.tsx';
 import { rootRoute } from '../root.tsx';
 import { SignInPage } from './sign-in-page.tsx';
 
@@ -13,5 +14,9 @@ export const signInRoute = createRoute({
   validateSearch: (search: Record<string, unknown>): SignInSearch => ({
     redirect: typeof search.redirect === 'string' ? search.redirect : undefined,
   }),
+  // someone already signed in has nothing to do here
+  beforeLoad: async ({ context }) => {
+    if (await loadSession(context.queryClient)) throw redirect({ to: '/' });
+  },
   component: SignInPage,
 });

@@ -2,7 +2,7 @@
 // belongs to several tenants).
 import { getRouteApi, useRouter } from '@tanstack/react-router';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../../components/language-switch.tsx';
 import { ApiError } from '../../lib/api-client.ts';
@@ -13,15 +13,13 @@ const routeApi = getRouteApi('/sign-in');
 
 /** Only a path on this site may be returned to after sign-in (no open redirect). */
 function safeRedirect(target: string | undefined): string {
-  return target?.startsWith('/') && !target.startsWith('//') && !target.startsWith('/sign-in')
-    ? target
-    : '/';
+  return target?.startsWith('/') && !target.startsWith('//') && !target.startsWith('/sign-in') ? target : '/';
 }
 
 /** The sign-in screen. */
 export function SignInPage() {
   const { t } = useTranslation();
-  const { session, signIn } = useAuth();
+  const { signIn } = useAuth();
   const { redirect } = routeApi.useSearch();
   const [form] = Form.useForm<SignInInput>();
   const [showMore, setShowMore] = useState(false);
@@ -29,21 +27,16 @@ export function SignInPage() {
   const [submitting, setSubmitting] = useState(false);
   const router = useRouter();
 
-  // Signed in (just now, or already when the page opened): back to where the user was going.
-  useEffect(() => {
-    if (session) router.history.replace(safeRedirect(redirect));
-  }, [session, redirect, router]);
-
   const onFinish = async (values: SignInInput) => {
     setSubmitting(true);
     setFailure(null);
     try {
       await signIn({ ...values, tenant: values.tenant?.trim() || undefined });
+      // back to where the visitor was going before sign-in stopped them
+      router.history.replace(safeRedirect(redirect));
     } catch (error) {
       if (!applyFormErrors(form, error)) {
-        setFailure(
-          error instanceof ApiError && error.code !== 'network' ? error.message : t('errors.network'),
-        );
+        setFailure(error instanceof ApiError && error.code !== 'network' ? error.message : t('errors.network'));
       }
     } finally {
       setSubmitting(false);
@@ -73,9 +66,7 @@ export function SignInPage() {
           </Typography.Title>
         </div>
         <Typography.Paragraph type="secondary">{t('auth.subtitle')}</Typography.Paragraph>
-        {failure && (
-          <Alert type="error" title={failure} showIcon style={{ marginBottom: 16 }} data-testid="sign-in-error" />
-        )}
+        {failure && <Alert type="error" title={failure} showIcon style={{ marginBottom: 16 }} data-testid="sign-in-error" />}
         <Form form={form} layout="vertical" onFinish={onFinish} requiredMark={false}>
           <Form.Item
             name="email"
@@ -87,11 +78,7 @@ export function SignInPage() {
           >
             <Input autoComplete="username" inputMode="email" data-testid="sign-in-email" />
           </Form.Item>
-          <Form.Item
-            name="password"
-            label={t('auth.password')}
-            rules={[{ required: true, message: t('validation.required') }]}
-          >
+          <Form.Item name="password" label={t('auth.password')} rules={[{ required: true, message: t('validation.required') }]}>
             <Input.Password autoComplete="current-password" data-testid="sign-in-password" />
           </Form.Item>
           {showMore ? (
@@ -99,13 +86,7 @@ export function SignInPage() {
               <Input autoComplete="organization" data-testid="sign-in-tenant" />
             </Form.Item>
           ) : (
-            <Button
-              type="link"
-              size="small"
-              style={{ padding: 0, marginBottom: 16 }}
-              onClick={() => setShowMore(true)}
-              data-testid="sign-in-more"
-            >
+            <Button type="link" size="small" style={{ padding: 0, marginBottom: 16 }} onClick={() => setShowMore(true)} data-testid="sign-in-more">
               {t('auth.more')}
             </Button>
           )}

@@ -3,6 +3,7 @@ import { getRouteApi } from '@tanstack/react-router';
 import { Card, Col, Empty, Input, Row, Skeleton, Tree, type TreeDataNode, Typography } from 'antd';
 import { type Key, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { OrgUnit } from '../../lib/api-types.ts';
 import { useLanguage } from '../../lib/i18n.ts';
 import { buildOrgTree, type OrgTreeNode, orgUnitName, useOrgUnits } from '../../lib/org-units.ts';
 import { useIsPhone } from '../../lib/use-is-phone.ts';
@@ -52,18 +53,18 @@ export function OrgPage() {
   }, [tree, filter, language]);
 
   const [expanded, setExpanded] = useState<Key[] | null>(null);
-  // The top two levels and the selected unit's ancestors open by default; below that the tree
-  // holds thousands of stores.
+  // The top two levels (or the caller's own top units) and the selected unit's ancestors open by
+  // default; below that the tree holds thousands of stores.
   const defaultExpanded = useMemo(() => {
     const all = units.data ?? [];
-    const keys = new Set(all.filter((unit) => unit.depth <= 1).map((unit) => unit.id));
     const byId = new Map(all.map((unit) => [unit.id, unit]));
+    const isRoot = (unit: OrgUnit) => !unit.parentId || !byId.has(unit.parentId);
+    const keys = new Set(all.filter((unit) => unit.depth <= 1 || isRoot(unit)).map((unit) => unit.id));
     for (let at = byId.get(selectedId ?? ''); at?.parentId; at = byId.get(at.parentId)) {
       keys.add(at.parentId);
     }
     return [...keys];
-    // only on first load: later selections must not undo what the user collapsed
-  }, [units.data]);
+  }, [units.data, selectedId]);
   const expandedKeys = filter.trim() ? (units.data ?? []).map((unit) => unit.id) : (expanded ?? defaultExpanded);
   const selected = units.data?.find((unit) => unit.id === selectedId);
 
@@ -75,12 +76,7 @@ export function OrgPage() {
     <Row gutter={[16, 16]}>
       <Col xs={24} md={10} xl={8}>
         <Card title={t('org.title')} data-testid="org-tree">
-          <Input.Search
-            allowClear
-            placeholder={t('org.filter')}
-            onChange={(event) => setFilter(event.target.value)}
-            style={{ marginBottom: 12 }}
-          />
+          <Input.Search allowClear placeholder={t('org.filter')} onChange={(event) => setFilter(event.target.value)} style={{ marginBottom: 12 }} />
           {units.isPending ? (
             <Skeleton active />
           ) : treeData.length === 0 ? (

@@ -27,15 +27,7 @@ function childKinds(parent: OrgUnitKind): OrgUnitKind[] {
 }
 
 /** The add-child / rename dialog of an org unit. */
-export function OrgUnitDialog({
-  mode,
-  unit,
-  onClose,
-}: {
-  mode: OrgUnitDialogMode;
-  unit: OrgUnit;
-  onClose: () => void;
-}) {
+export function OrgUnitDialog({ mode, unit, onClose }: { mode: OrgUnitDialogMode; unit: OrgUnit; onClose: () => void }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<OrgUnitForm>();
@@ -70,11 +62,7 @@ export function OrgUnitDialog({
       <Form<OrgUnitForm>
         form={form}
         layout="vertical"
-        initialValues={
-          mode === 'create'
-            ? { kind: kinds[0] }
-            : { name: unit.name, nameEn: unit.nameEn ?? undefined }
-        }
+        initialValues={mode === 'create' ? { kind: kinds[0] } : { name: unit.name, nameEn: unit.nameEn ?? undefined }}
         onFinish={(values) => save.mutate(values)}
         data-testid="org-unit-form"
       >

@@ -82,9 +82,7 @@ function AddSpecialHoursDialog({ store, onClose }: { store: StoreDetail; onClose
                 ...required,
                 ({ getFieldValue }) => ({
                   validator: (_rule, value: string) =>
-                    !value || value >= getFieldValue('startDate')
-                      ? Promise.resolve()
-                      : Promise.reject(new Error(t('special.endBeforeStart'))),
+                    !value || value >= getFieldValue('startDate') ? Promise.resolve() : Promise.reject(new Error(t('special.endBeforeStart'))),
                 }),
               ]}
             >
@@ -127,9 +125,7 @@ export function SpecialHoursCard({ store }: { store: StoreDetail }) {
   const { can } = useAuth();
   const editable = can('stores:write');
   const [adding, setAdding] = useState(false);
-  const remove = useStoreMutation(store.id, (specialId: string) =>
-    api.delete<StoreDetail>(`/stores/${store.id}/special-hours/${specialId}`),
-  );
+  const remove = useStoreMutation(store.id, (specialId: string) => api.delete<StoreDetail>(`/stores/${store.id}/special-hours/${specialId}`));
   const entries = [...store.specialHours].sort((a, b) => a.startDate.localeCompare(b.startDate));
   const now = today();
 
@@ -160,7 +156,11 @@ export function SpecialHoursCard({ store }: { store: StoreDetail }) {
                 {entry.opens?.slice(0, 5)}–{entry.closes?.slice(0, 5)}
               </Tag>
             )}
-            {entry.note && <div><Typography.Text type="secondary">{entry.note}</Typography.Text></div>}
+            {entry.note && (
+              <div>
+                <Typography.Text type="secondary">{entry.note}</Typography.Text>
+              </div>
+            )}
           </div>
         )}
         renderExtra={(entry) =>
@@ -170,11 +170,12 @@ export function SpecialHoursCard({ store }: { store: StoreDetail }) {
               okText={t('common.delete')}
               cancelText={t('common.cancel')}
               okButtonProps={{ danger: true }}
-              onConfirm={() =>
-                remove
-                  .mutateAsync(entry.id)
-                  .then(() => showSuccess(t('common.deleted')))
-                  .catch(() => undefined) // already shown by the query cache
+              onConfirm={
+                () =>
+                  remove
+                    .mutateAsync(entry.id)
+                    .then(() => showSuccess(t('common.deleted')))
+                    .catch(() => undefined) // already shown by the query cache
               }
             >
               <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} />

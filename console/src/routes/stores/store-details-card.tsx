@@ -8,6 +8,7 @@ import { type StoreDetail, type StoreFormat, storeFormats } from '../../lib/api-
 import { useAuth } from '../../lib/auth.tsx';
 import { showSuccess } from '../../lib/feedback.ts';
 import { applyFormErrors } from '../../lib/form-errors.ts';
+import { useParentName } from './store-names.ts';
 import { useStoreMutation } from './store-queries.ts';
 
 interface StoreEditForm {
@@ -49,9 +50,7 @@ function toPatch(values: StoreEditForm, store: StoreDetail): Record<string, unkn
 function StoreEditFormView({ store, onDone }: { store: StoreDetail; onDone: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<StoreEditForm>();
-  const save = useStoreMutation(store.id, (patch: Record<string, unknown>) =>
-    api.patch<StoreDetail>(`/stores/${store.id}`, patch),
-  );
+  const save = useStoreMutation(store.id, (patch: Record<string, unknown>) => api.patch<StoreDetail>(`/stores/${store.id}`, patch));
   const required = [{ required: true, message: t('validation.required') }];
   const half = { xs: 24, sm: 12 };
 
@@ -140,6 +139,7 @@ export function StoreDetailsCard({ store }: { store: StoreDetail }) {
   const { t } = useTranslation();
   const { can } = useAuth();
   const [editing, setEditing] = useState(false);
+  const parentName = useParentName();
   const dash = (value: string | number | null) => (value === null || value === '' ? '—' : value);
 
   return (
@@ -161,18 +161,14 @@ export function StoreDetailsCard({ store }: { store: StoreDetail }) {
           <Descriptions.Item label={t('store.nameZh')}>{store.name}</Descriptions.Item>
           <Descriptions.Item label={t('store.nameEn')}>{dash(store.nameEn)}</Descriptions.Item>
           <Descriptions.Item label={t('store.formatLabel')}>{t(`store.format.${store.format}`)}</Descriptions.Item>
-          <Descriptions.Item label={t('store.region')}>{store.parentName}</Descriptions.Item>
+          <Descriptions.Item label={t('store.region')}>{parentName(store)}</Descriptions.Item>
           <Descriptions.Item label={t('store.city')}>{store.city}</Descriptions.Item>
           <Descriptions.Item label={t('store.timeZone')}>{store.timeZone}</Descriptions.Item>
           <Descriptions.Item label={t('store.address')} span={{ xs: 1, sm: 2 }}>
             {store.address}
           </Descriptions.Item>
-          <Descriptions.Item label={t('store.floorArea')}>
-            {store.floorArea === null ? '—' : `${store.floorArea.toLocaleString()} m²`}
-          </Descriptions.Item>
-          <Descriptions.Item label={t('store.phone')}>
-            {store.phone ? <a href={`tel:${store.phone}`}>{store.phone}</a> : '—'}
-          </Descriptions.Item>
+          <Descriptions.Item label={t('store.floorArea')}>{store.floorArea === null ? '—' : `${store.floorArea.toLocaleString()} m²`}</Descriptions.Item>
+          <Descriptions.Item label={t('store.phone')}>{store.phone ? <a href={`tel:${store.phone}`}>{store.phone}</a> : '—'}</Descriptions.Item>
           <Descriptions.Item label={t('store.coordinates')}>
             {store.latitude === null || store.longitude === null ? '—' : `${store.latitude}, ${store.longitude}`}
           </Descriptions.Item>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { CommitInput } from '../../components/commit-input.tsx';
 import { OrgUnitSelect } from '../../components/org-unit-select.tsx';
 import { storeFormats, storeStatuses } from '../../lib/api-types.ts';
+import { useAuth } from '../../lib/auth.tsx';
 import type { StoreListSearch } from './routes.ts';
 
 interface StoreFiltersProps {
@@ -14,28 +15,25 @@ interface StoreFiltersProps {
 /** Search box, org unit, status, format and city filters. */
 export function StoreFilters({ value, onChange }: StoreFiltersProps) {
   const { t } = useTranslation();
+  const canSeeOrg = useAuth().can('org:read');
   const set = (patch: Partial<StoreListSearch>) => onChange({ ...value, ...patch });
 
   return (
     <Row gutter={[12, 12]} data-testid="store-filters">
       <Col xs={24} md={12} xl={6}>
-        <CommitInput
-          search
-          value={value.q}
-          onCommit={(q) => set({ q })}
-          placeholder={t('stores.searchPlaceholder')}
-          testId="store-search"
-        />
+        <CommitInput search value={value.q} onCommit={(q) => set({ q })} placeholder={t('stores.searchPlaceholder')} testId="store-search" />
       </Col>
-      <Col xs={24} md={12} xl={6}>
-        <OrgUnitSelect
-          hideStores
-          value={value.orgUnitId}
-          onChange={(orgUnitId) => set({ orgUnitId })}
-          placeholder={t('stores.filterOrgUnit')}
-          testId="store-filter-org"
-        />
-      </Col>
+      {canSeeOrg && (
+        <Col xs={24} md={12} xl={6}>
+          <OrgUnitSelect
+            hideStores
+            value={value.orgUnitId}
+            onChange={(orgUnitId) => set({ orgUnitId })}
+            placeholder={t('stores.filterOrgUnit')}
+            testId="store-filter-org"
+          />
+        </Col>
+      )}
       <Col xs={12} md={8} xl={4}>
         <Select
           allowClear
@@ -59,12 +57,7 @@ export function StoreFilters({ value, onChange }: StoreFiltersProps) {
         />
       </Col>
       <Col xs={24} md={8} xl={4}>
-        <CommitInput
-          value={value.city}
-          onCommit={(city) => set({ city })}
-          placeholder={t('stores.filterCity')}
-          testId="store-filter-city"
-        />
+        <CommitInput value={value.city} onCommit={(city) => set({ city })} placeholder={t('stores.filterCity')} testId="store-filter-city" />
       </Col>
     </Row>
   );

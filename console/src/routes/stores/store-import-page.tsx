@@ -15,10 +15,7 @@ interface ImportResult {
   dryRun: boolean;
 }
 
-type Outcome =
-  | { kind: 'valid'; rows: number }
-  | { kind: 'imported'; rows: number }
-  | { kind: 'rejected'; message: string; rows: CsvRowError[] };
+type Outcome = { kind: 'valid'; rows: number } | { kind: 'imported'; rows: number } | { kind: 'rejected'; message: string; rows: CsvRowError[] };
 
 /** The CSV import screen. */
 export function StoreImportPage() {
@@ -37,9 +34,7 @@ export function StoreImportPage() {
         contentType: 'text/csv',
       }),
     onSuccess: async (result, dryRun) => {
-      setOutcome(
-        dryRun ? { kind: 'valid', rows: result.valid ?? result.imported } : { kind: 'imported', rows: result.imported },
-      );
+      setOutcome(dryRun ? { kind: 'valid', rows: result.valid ?? result.imported } : { kind: 'imported', rows: result.imported });
       if (!dryRun) await queryClient.invalidateQueries({ queryKey: ['stores'] });
     },
     onError: (error) => {
@@ -96,12 +91,7 @@ export function StoreImportPage() {
         />
         <Space wrap style={{ marginTop: 12 }}>
           <Typography.Text type="secondary">{t('import.rowCount', { count: countCsvRows(csv) })}</Typography.Text>
-          <Button
-            onClick={() => send.mutate(true)}
-            disabled={!csv.trim()}
-            loading={send.isPending && send.variables}
-            data-testid="import-validate"
-          >
+          <Button onClick={() => send.mutate(true)} disabled={!csv.trim()} loading={send.isPending && send.variables} data-testid="import-validate">
             {t('import.validate')}
           </Button>
           <Button
@@ -115,12 +105,8 @@ export function StoreImportPage() {
           </Button>
         </Space>
       </Card>
-      {outcome?.kind === 'valid' && (
-        <Alert type="success" showIcon title={t('import.valid', { count: outcome.rows })} data-testid="import-result" />
-      )}
-      {outcome?.kind === 'imported' && (
-        <Alert type="success" showIcon title={t('import.imported', { count: outcome.rows })} data-testid="import-result" />
-      )}
+      {outcome?.kind === 'valid' && <Alert type="success" showIcon title={t('import.valid', { count: outcome.rows })} data-testid="import-result" />}
+      {outcome?.kind === 'imported' && <Alert type="success" showIcon title={t('import.imported', { count: outcome.rows })} data-testid="import-result" />}
       {outcome?.kind === 'rejected' && (
         <Card title={t('import.errors', { count: outcome.rows.length })} data-testid="import-errors">
           <Alert type="error" showIcon title={outcome.message} style={{ marginBottom: 12 }} />

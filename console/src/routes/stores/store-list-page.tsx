@@ -35,10 +35,10 @@ export function StoreListPage() {
         )}
       </Flex>
       <StoreSummaryChart filters={filters} />
-      <Card size={isPhone ? 'small' : 'medium'}>
+      <Card>
         <StoreFilters value={filters} onChange={(next) => void navigate({ search: next, replace: true })} />
       </Card>
-      <Card size={isPhone ? 'small' : 'medium'} styles={{ body: isPhone ? { padding: 8 } : undefined }}>
+      <Card styles={{ body: isPhone ? { padding: 8 } : undefined }}>
         {list.isPending && isPhone ? (
           <Skeleton active />
         ) : list.isError ? (
@@ -49,20 +49,11 @@ export function StoreListPage() {
           <StoreListView stores={stores} loading={list.isFetching && !list.isFetchingNextPage} />
         )}
         <Flex justify="space-between" align="center" style={{ marginTop: 12 }} wrap gap={8}>
-          <Typography.Text
-            type="secondary"
-            data-testid="store-count"
-            data-count={stores.length}
-            data-loading={list.isFetching}
-          >
+          <Typography.Text type="secondary" data-testid="store-count" data-count={stores.length} data-loading={list.isFetching}>
             {t('stores.loaded', { count: stores.length })}
           </Typography.Text>
           {list.hasNextPage && (
-            <Button
-              onClick={() => void list.fetchNextPage()}
-              loading={list.isFetchingNextPage}
-              data-testid="store-load-more"
-            >
+            <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage} data-testid="store-load-more">
               {t('common.loadMore')}
             </Button>
           )}

@@ -6,7 +6,7 @@ import { StoreStatusTag } from '../../components/store-status-tag.tsx';
 import type { Store } from '../../lib/api-types.ts';
 import { useLanguage } from '../../lib/i18n.ts';
 import { useIsPhone } from '../../lib/use-is-phone.ts';
-import { storeName } from './store-names.ts';
+import { storeName, useParentName } from './store-names.ts';
 
 function formatArea(area: number | null): string {
   return area === null ? '—' : `${area.toLocaleString()} m²`;
@@ -14,6 +14,7 @@ function formatArea(area: number | null): string {
 
 function StoreCards({ stores }: { stores: Store[] }) {
   const { t } = useTranslation();
+  const parentName = useParentName();
   const language = useLanguage();
   const navigate = useNavigate();
   return (
@@ -33,8 +34,7 @@ function StoreCards({ stores }: { stores: Store[] }) {
             <StoreStatusTag status={store.status} />
           </div>
           <Typography.Text type="secondary" style={{ fontSize: 13 }}>
-            <span data-testid="store-row-code">{store.code}</span> · {t(`store.format.${store.format}`)} ·{' '}
-            {store.city} · {store.parentName}
+            <span data-testid="store-row-code">{store.code}</span> · {t(`store.format.${store.format}`)} · {store.city} · {parentName(store)}
           </Typography.Text>
         </Card>
       ))}
@@ -44,6 +44,7 @@ function StoreCards({ stores }: { stores: Store[] }) {
 
 function StoreTable({ stores, loading }: { stores: Store[]; loading: boolean }) {
   const { t } = useTranslation();
+  const parentName = useParentName();
   const language = useLanguage();
   const navigate = useNavigate();
   const columns: TableColumnsType<Store> = [
@@ -77,7 +78,7 @@ function StoreTable({ stores, loading }: { stores: Store[]; loading: boolean }) 
       render: (_value, store) => t(`store.format.${store.format}`),
     },
     { key: 'city', title: t('store.city'), dataIndex: 'city', width: 110 },
-    { key: 'region', title: t('store.region'), dataIndex: 'parentName' },
+    { key: 'region', title: t('store.region'), render: (_value, store) => parentName(store) },
     {
       key: 'floorArea',
       title: t('store.floorArea'),

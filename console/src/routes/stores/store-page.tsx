@@ -11,7 +11,7 @@ import { useLanguage } from '../../lib/i18n.ts';
 import { SpecialHoursCard } from './special-hours-card.tsx';
 import { StoreDetailsCard } from './store-details-card.tsx';
 import { StoreLifecycleActions } from './store-lifecycle-actions.tsx';
-import { storeName } from './store-names.ts';
+import { storeName, useParentName } from './store-names.ts';
 import { useStore } from './store-queries.ts';
 import { WeeklyHoursCard } from './weekly-hours-card.tsx';
 import { ZonesCard } from './zones-card.tsx';
@@ -66,6 +66,7 @@ export function StorePage() {
   const { t } = useTranslation();
   const { storeId } = routeApi.useParams();
   const store = useStore(storeId);
+  const parentName = useParentName();
 
   if (store.isPending) return <Skeleton active paragraph={{ rows: 8 }} />;
   if (store.isError) {
@@ -84,7 +85,13 @@ export function StorePage() {
       <Breadcrumb
         items={[
           { title: <Link to="/stores">{t('nav.stores')}</Link> },
-          { title: <Link to="/stores" search={{ orgUnitId: store.data.parentOrgUnitId }}>{store.data.parentName}</Link> },
+          {
+            title: (
+              <Link to="/stores" search={{ orgUnitId: store.data.parentOrgUnitId }}>
+                {parentName(store.data)}
+              </Link>
+            ),
+          },
           { title: store.data.code },
         ]}
       />

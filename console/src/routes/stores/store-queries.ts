@@ -10,8 +10,7 @@ export const storePageSize = 50;
 export function useStoreList(filters: StoreListSearch) {
   return useInfiniteQuery({
     queryKey: ['stores', 'list', filters],
-    queryFn: ({ pageParam }) =>
-      api.get<Page<Store>>('/stores', { ...filters, cursor: pageParam, limit: storePageSize }),
+    queryFn: ({ pageParam }) => api.get<Page<Store>>('/stores', { ...filters, cursor: pageParam, limit: storePageSize }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     // the old list stays (dimmed) while the filtered one loads, instead of flashing empty
@@ -35,11 +34,7 @@ export function useStore(storeId: string) {
  * A write to one store whose answer is the new StoreDetail: the answer replaces the cached
  * store at once, and lists and summaries reload.
  */
-export function useStoreMutation<TVariables>(
-  storeId: string,
-  write: (variables: TVariables) => Promise<StoreDetail>,
-  options: { silent?: boolean } = {},
-) {
+export function useStoreMutation<TVariables>(storeId: string, write: (variables: TVariables) => Promise<StoreDetail>, options: { silent?: boolean } = {}) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: write,

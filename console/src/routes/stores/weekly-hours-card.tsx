@@ -44,15 +44,7 @@ function ClockInput({
   );
 }
 
-function DayRow({
-  day,
-  editable,
-  onChange,
-}: {
-  day: DayHours;
-  editable: boolean;
-  onChange: (next: DayHours) => void;
-}) {
+function DayRow({ day, editable, onChange }: { day: DayHours; editable: boolean; onChange: (next: DayHours) => void }) {
   const { t } = useTranslation();
   const { token } = theme.useToken();
   const problems = checkDay(day);
@@ -60,13 +52,23 @@ function DayRow({
   const setRange = (index: number, patch: Partial<TimeRange>) =>
     onChange({ ...day, ranges: day.ranges.map((range, i) => (i === index ? { ...range, ...patch } : range)) });
 
+  const addRange = () => {
+    const last = day.ranges[day.ranges.length - 1];
+    const next = last && last.closes < '22:00' ? { opens: last.closes, closes: '22:00' } : { ...defaultRange };
+    onChange({ ...day, ranges: [...day.ranges, next] });
+  };
+
+  // Day and switch on the left, its ranges beside them on a desktop and below them on a phone.
   return (
-    <div
+    <Flex
+      wrap
+      align="flex-start"
+      gap={8}
       data-testid={`hours-day-${day.day}`}
       style={{ padding: '10px 0', borderTop: day.day === 1 ? undefined : `1px solid ${token.colorBorderSecondary}` }}
     >
-      <Flex align="center" gap={12} wrap>
-        <Typography.Text strong style={{ width: 64 }}>
+      <Flex align="center" gap={12} style={{ width: 150, minHeight: 32 }}>
+        <Typography.Text strong style={{ width: 52 }}>
           {t(`weekday.${day.day}`)}
         </Typography.Text>
         {editable ? (
@@ -80,17 +82,21 @@ function DayRow({
         ) : (
           !open && <Tag>{t('hours.closed')}</Tag>
         )}
-        {!editable &&
-          day.ranges.map((range) => (
+      </Flex>
+      {!editable && open && (
+        <Flex wrap gap={4} style={{ minHeight: 32, alignItems: 'center' }}>
+          {day.ranges.map((range) => (
             <Tag key={`${range.opens}-${range.closes}`} color="blue">
               {range.opens}–{range.closes}
             </Tag>
           ))}
-      </Flex>
+        </Flex>
+      )}
       {editable && open && (
-        <Space orientation="vertical" size={6} style={{ display: 'flex', marginTop: 8 }}>
+        <Space orientation="vertical" size={6} style={{ flex: '1 1 230px' }}>
           {day.ranges.map((range, index) => {
             const problem = problems.get(index);
+            const isLast = index === day.ranges.length - 1;
             return (
               // biome-ignore lint/suspicious/noArrayIndexKey: ranges have no identity but their place
               <div key={index}>
@@ -113,31 +119,28 @@ function DayRow({
                   <Button
                     type="text"
                     icon={<DeleteOutlined />}
+                    title={t('hours.removeRange')}
                     aria-label={t('hours.removeRange')}
                     onClick={() => onChange({ ...day, ranges: day.ranges.filter((_, i) => i !== index) })}
                   />
+                  {isLast && (
+                    <Button
+                      type="text"
+                      icon={<PlusOutlined />}
+                      title={t('hours.addRange')}
+                      aria-label={t('hours.addRange')}
+                      onClick={addRange}
+                      data-testid={`hours-day-${day.day}-add`}
+                    />
+                  )}
                 </Flex>
                 {problem && <Typography.Text type="danger">{t(`hours.problem.${problem}`)}</Typography.Text>}
               </div>
             );
           })}
-          <Button
-            type="dashed"
-            size="small"
-            icon={<PlusOutlined />}
-            style={{ alignSelf: 'flex-start' }}
-            onClick={() => {
-              const last = day.ranges[day.ranges.length - 1];
-              const next = last && last.closes < '22:00' ? { opens: last.closes, closes: '22:00' } : { ...defaultRange };
-              onChange({ ...day, ranges: [...day.ranges, next] });
-            }}
-            data-testid={`hours-day-${day.day}-add`}
-          >
-            {t('hours.addRange')}
-          </Button>
         </Space>
       )}
-    </div>
+    </Flex>
   );
 }
 
@@ -150,9 +153,7 @@ export function WeeklyHoursCard({ store }: { store: StoreDetail }) {
   const [days, setDays] = useState(saved);
   useEffect(() => setDays(saved), [saved]);
 
-  const save = useStoreMutation(store.id, (next: DayHours[]) =>
-    api.put<StoreDetail>(`/stores/${store.id}/hours`, { weekly: toWeekly(next) }),
-  );
+  const save = useStoreMutation(store.id, (next: DayHours[]) => api.put<StoreDetail>(`/stores/${store.id}/hours`, { weekly: toWeekly(next) }));
   const dirty = !sameWeek(days, saved);
   const valid = days.every((day) => checkDay(day).size === 0);
   const setDay = (next: DayHours) => setDays((all) => all.map((day) => (day.day === next.day ? next : day)));
@@ -163,10 +164,7 @@ export function WeeklyHoursCard({ store }: { store: StoreDetail }) {
       data-testid="weekly-hours"
       extra={
         editable && (
-          <Button
-            size="small"
-            onClick={() => setDays((all) => all.map((day) => (day.day <= 5 ? { ...day, ranges: all[0].ranges } : day)))}
-          >
+          <Button size="small" onClick={() => setDays((all) => all.map((day) => (day.day <= 5 ? { ...day, ranges: all[0].ranges } : day)))}>
             {t('hours.copyMonday')}
           </Button>
         )

@@ -26,9 +26,7 @@ function ZoneDialog({ store, zone, onClose }: { store: StoreDetail; zone: Zone |
   const [form] = Form.useForm<ZoneForm>();
   const save = useStoreMutation(store.id, (values: ZoneForm) => {
     const body = { name: values.name.trim(), kind: values.kind, floorArea: values.floorArea ?? null };
-    return zone
-      ? api.patch<StoreDetail>(`/stores/${store.id}/zones/${zone.id}`, body)
-      : api.post<StoreDetail>(`/stores/${store.id}/zones`, body);
+    return zone ? api.patch<StoreDetail>(`/stores/${store.id}/zones/${zone.id}`, body) : api.post<StoreDetail>(`/stores/${store.id}/zones`, body);
   });
   const required = [{ required: true, message: t('validation.required') }];
 
@@ -78,9 +76,7 @@ export function ZonesCard({ store }: { store: StoreDetail }) {
   const { can } = useAuth();
   const editable = can('stores:write');
   const [editing, setEditing] = useState<Zone | 'new' | null>(null);
-  const remove = useStoreMutation(store.id, (zoneId: string) =>
-    api.delete<StoreDetail>(`/stores/${store.id}/zones/${zoneId}`),
-  );
+  const remove = useStoreMutation(store.id, (zoneId: string) => api.delete<StoreDetail>(`/stores/${store.id}/zones/${zoneId}`));
   const kindLabel = (kind: string) => (isZoneKind(kind) ? t(`zones.kinds.${kind}`) : kind);
 
   return (
@@ -116,11 +112,12 @@ export function ZonesCard({ store }: { store: StoreDetail }) {
                 okText={t('common.delete')}
                 cancelText={t('common.cancel')}
                 okButtonProps={{ danger: true }}
-                onConfirm={() =>
-                  remove
-                    .mutateAsync(zone.id)
-                    .then(() => showSuccess(t('common.deleted')))
-                    .catch(() => undefined) // already shown by the query cache
+                onConfirm={
+                  () =>
+                    remove
+                      .mutateAsync(zone.id)
+                      .then(() => showSuccess(t('common.deleted')))
+                      .catch(() => undefined) // already shown by the query cache
                 }
               >
                 <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} />
@@ -129,9 +126,7 @@ export function ZonesCard({ store }: { store: StoreDetail }) {
           )
         }
       />
-      {editing && (
-        <ZoneDialog store={store} zone={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
-      )}
+      {editing && <ZoneDialog store={store} zone={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
     </Card>
   );
 }

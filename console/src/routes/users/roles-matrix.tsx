@@ -25,9 +25,7 @@ export function RolesMatrix() {
         byPermission.set(permission, holders);
       }
     }
-    return [...byPermission.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([permission, holders]) => ({ permission, roles: holders }));
+    return [...byPermission.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([permission, holders]) => ({ permission, roles: holders }));
   }, [roles.data]);
 
   const columns: TableColumnsType<PermissionRow> = [

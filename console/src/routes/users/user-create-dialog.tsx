@@ -54,7 +54,11 @@ export function UserCreateDialog({ onClose }: { onClose: () => void }) {
         onCancel={onClose}
         closable={false}
         mask={{ closable: false }}
-        footer={<Button type="primary" onClick={onClose}>{t('common.done')}</Button>}
+        footer={
+          <Button type="primary" onClick={onClose}>
+            {t('common.done')}
+          </Button>
+        }
       >
         <SecretReveal secret={generated} warning={t('users.passwordOnce')} testId="user-generated-password" />
       </Modal>
@@ -80,15 +84,17 @@ export function UserCreateDialog({ onClose }: { onClose: () => void }) {
           <Input autoComplete="off" />
         </Form.Item>
         <Form.Item name="role" label={t('users.role')} rules={required}>
-          <Select
-            loading={roles.isPending}
-            options={(roles.data ?? []).map((role) => ({ value: role.role, label: roleLabel(t, role.role) }))}
-          />
+          <Select loading={roles.isPending} options={(roles.data ?? []).map((role) => ({ value: role.role, label: roleLabel(t, role.role) }))} />
         </Form.Item>
         <Form.Item name="orgUnitId" label={t('users.orgUnit')} rules={required}>
           <OrgUnitSelect allowClear={false} />
         </Form.Item>
-        <Form.Item name="password" label={t('users.password')} extra={t('users.passwordHelp')} rules={[{ min: minPasswordLength, message: t('password.tooShort', { min: minPasswordLength }) }]}>
+        <Form.Item
+          name="password"
+          label={t('users.password')}
+          extra={t('users.passwordHelp')}
+          rules={[{ min: minPasswordLength, message: t('password.tooShort', { min: minPasswordLength }) }]}
+        >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
       </Form>

@@ -46,11 +46,12 @@ export function UserGrantsDialog({ user: initial, onClose }: { user: User | null
             okText={t('common.delete')}
             cancelText={t('common.cancel')}
             okButtonProps={{ danger: true }}
-            onConfirm={() =>
-              remove
-                .mutateAsync(grant.id)
-                .then(setUser)
-                .catch(() => undefined) // already shown by the query cache
+            onConfirm={
+              () =>
+                remove
+                  .mutateAsync(grant.id)
+                  .then(setUser)
+                  .catch(() => undefined) // already shown by the query cache
             }
           >
             <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} />
@@ -75,10 +76,7 @@ export function UserGrantsDialog({ user: initial, onClose }: { user: User | null
         <Row gutter={12}>
           <Col xs={24} sm={10}>
             <Form.Item name="role" label={t('users.role')} rules={[{ required: true, message: t('validation.required') }]}>
-              <Select
-                loading={roles.isPending}
-                options={(roles.data ?? []).map((role) => ({ value: role.role, label: roleLabel(t, role.role) }))}
-              />
+              <Select loading={roles.isPending} options={(roles.data ?? []).map((role) => ({ value: role.role, label: roleLabel(t, role.role) }))} />
             </Form.Item>
           </Col>
           <Col xs={24} sm={14}>

@@ -18,7 +18,7 @@ function GrantTags({ user }: { user: User }) {
   return (
     <Space wrap size={[4, 4]}>
       {user.grants.map((grant) => (
-        <Tag key={grant.id} color="blue">
+        <Tag key={grant.id} color="blue" style={{ whiteSpace: 'normal', marginInlineEnd: 0 }}>
           {roleLabel(t, grant.role)} · {grant.orgUnitName}
         </Tag>
       ))}
@@ -42,11 +42,12 @@ function UserActions({ user, onGrants }: { user: User; onGrants: () => void }) {
           okText={t('common.confirm')}
           cancelText={t('common.cancel')}
           okButtonProps={{ danger: disabling }}
-          onConfirm={() =>
-            setStatus
-              .mutateAsync(disabling ? 'disabled' : 'active')
-              .then(() => showSuccess(t('common.saved')))
-              .catch(() => undefined) // already shown by the query cache
+          onConfirm={
+            () =>
+              setStatus
+                .mutateAsync(disabling ? 'disabled' : 'active')
+                .then(() => showSuccess(t('common.saved')))
+                .catch(() => undefined) // already shown by the query cache
           }
         >
           <Button size="small" danger={disabling} data-testid="user-toggle-status">
@@ -111,7 +112,7 @@ export function UserList({ q }: { q: string | undefined }) {
       {isPhone ? (
         <Space orientation="vertical" size={8} style={{ display: 'flex' }}>
           {users.map((user) => (
-            <Card key={user.id} size="small" data-testid="user-card">
+            <Card key={user.id} size="small" data-testid="user-card" styles={{ body: { padding: 12 } }}>
               <Flex justify="space-between" gap={8}>
                 <Typography.Text strong ellipsis>
                   {user.name}
@@ -144,12 +145,7 @@ export function UserList({ q }: { q: string | undefined }) {
           {t('common.loadMore')}
         </Button>
       )}
-      {grantsOf && (
-        <UserGrantsDialog
-          user={users.find((user) => user.id === grantsOf) ?? null}
-          onClose={() => setGrantsOf(null)}
-        />
-      )}
+      {grantsOf && <UserGrantsDialog user={users.find((user) => user.id === grantsOf) ?? null} onClose={() => setGrantsOf(null)} />}
     </>
   );
 }
