@@ -3,7 +3,14 @@ import { permissionsOf } from '../modules/org/roles.ts';
 import { type Actor, type ActorGrant, can, requirePermission, requireScope, scopePaths, systemActor } from './auth.ts';
 import { AppError } from './errors.ts';
 
-const grant = (role: string, path: string): ActorGrant => ({ id: `grt_${path}`, role, orgUnitId: path, orgUnitName: path, path, permissions: permissionsOf(role) });
+const grant = (role: string, path: string): ActorGrant => ({
+  id: `grt_${path}`,
+  role,
+  orgUnitId: path,
+  orgUnitName: path,
+  path,
+  permissions: permissionsOf(role),
+});
 const actor = (...grants: ActorGrant[]): Actor => ({ tenantId: 'ten_a', tenantSlug: 'a', kind: 'user', id: 'usr_a', label: 'a@example.com', grants });
 
 function refusal(fn: () => unknown): AppError {

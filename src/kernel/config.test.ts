@@ -18,6 +18,10 @@ describe('loadConfig', () => {
       port: 8080,
       host: '0.0.0.0',
       mqttPort: 1883,
+      mqttsPort: 8883,
+      mqttTls: undefined,
+      mqttMaxPayload: 65_536,
+      mqttDeviceRate: 100,
       dataDir: path.resolve('./data'),
       databaseUrl: undefined,
       logLevel: 'info',
@@ -50,6 +54,14 @@ describe('loadConfig', () => {
 
   it('LOG_LEVEL=loud fails listing the levels', () => {
     expect(configError({ LOG_LEVEL: 'loud' }).message).toMatch(/^LOG_LEVEL .*trace/);
+  });
+
+  it('MQTT TLS needs both the certificate and the key', () => {
+    expect(configError({ MQTT_TLS_CERT: 'cert.pem' }).message).toMatch(/^MQTT_TLS_CERT and MQTT_TLS_KEY must be set together/);
+    expect(loadConfig({ MQTT_TLS_CERT: 'cert.pem', MQTT_TLS_KEY: 'key.pem' }).mqttTls).toEqual({
+      certFile: path.resolve('cert.pem'),
+      keyFile: path.resolve('key.pem'),
+    });
   });
 
   it('reports every bad setting, one line each', () => {

@@ -55,6 +55,7 @@ export async function listApiKeys(ctx: Ctx): Promise<ApiKeyView[]> {
 
 /** Creates a key for a role on a unit (the tenant's root unit when none is given); the key itself is answered once. */
 export async function createApiKey(ctx: Ctx, input: { name: string; role: string; orgUnitId?: string }): Promise<{ apiKey: ApiKeyView; key: string }> {
+  requireScope(ctx.actor, 'apikeys:manage'); // 403 for a role that manages keys nowhere, before the default root unit 404s
   return ctx.db.orm.transaction(async (tx) => {
     const unitId = input.orgUnitId ?? (await rootUnitId(tx, ctx.actor.tenantId));
     const unit = await findUnitInScope(tx, ctx.actor, unitId, 'apikeys:manage');

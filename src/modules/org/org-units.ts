@@ -40,13 +40,19 @@ export function onSubtreeMoved(handler: SubtreeMovedHandler): void {
   movedHandlers.push(handler);
 }
 
-/** Loads a unit of the actor's tenant that lies inside the actor's scope for `permission`; 404 otherwise. */
+/**
+ * Loads a unit of the actor's tenant for an operation needing `permission`: 404 when none of the actor's grants
+ * covers it (so existence does not leak), 403 when one does but without that permission.
+ */
 export async function findUnitInScope(db: Executor, actor: Actor, id: string, permission = 'org:read'): Promise<OrgUnitRow> {
   const [unit] = await db
     .select()
     .from(orgUnits)
     .where(and(eq(orgUnits.tenantId, actor.tenantId), eq(orgUnits.id, id)));
-  if (!unit || !actor.grants.some((g) => g.permissions.has(permission) && unit.path.startsWith(g.path))) notFound('org unit', id);
+  if (!unit || !actor.grants.some((g) => unit.path.startsWith(g.path))) notFound('org unit', id);
+  if (!actor.grants.some((g) => g.permissions.has(permission) && unit.path.startsWith(g.path))) {
+    throw new AppError('forbidden', `your role does not allow ${permission} on ${unit.name}`);
+  }
   return unit;
 }
 

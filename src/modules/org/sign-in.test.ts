@@ -21,8 +21,7 @@ describe('signing in to the console', () => {
   });
   afterAll(() => t.close());
 
-  const attempt = (email: string, password: string, tenant = 'demo') =>
-    t.app.inject({ method: 'POST', url: signInUrl, payload: { email, password, tenant } });
+  const attempt = (email: string, password: string, tenant = 'demo') => t.app.inject({ method: 'POST', url: signInUrl, payload: { email, password, tenant } });
   const storesWith = (headers: Record<string, string>) => t.app.inject({ url: '/api/v1/stores', headers });
   const storeName = async () => (await t.app.inject({ url: `/api/v1/stores/${storeId}`, headers: admin.headers })).json().name as string;
 
@@ -30,7 +29,12 @@ describe('signing in to the console', () => {
   async function newUser(label: string, password = 'first-password-1'): Promise<{ email: string; id: string }> {
     const unit = (await t.app.inject({ url: `/api/v1/stores/${storeId}`, headers: admin.headers })).json().orgUnitId;
     const email = `${label}@sign-in.test`;
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers: admin.headers, payload: { email, name: label, role: 'store_manager', orgUnitId: unit, password } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: admin.headers,
+      payload: { email, name: label, role: 'store_manager', orgUnitId: unit, password },
+    });
     expect(res.statusCode).toBe(201);
     return { email, id: res.json().user.id };
   }

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, ilike, inArray, or } from 'drizzle-orm';
 import { recordAudit } from '../../kernel/audit.ts';
-import { type Actor, can, requireScope } from '../../kernel/auth.ts';
+import { type Actor, can, requireScope, scopePaths } from '../../kernel/auth.ts';
 import { type Ctx, decodeCursor, encodeCursor, likeEscape } from '../../kernel/context.ts';
 import type { Executor } from '../../kernel/db.ts';
 import { AppError, notFound } from '../../kernel/errors.ts';
@@ -23,21 +23,26 @@ export interface UserView {
 }
 
 /** Refuses to grant a role on a unit unless the actor may manage users there and holds every permission of that role there. */
-export function assertMayGrant(actor: Actor, role: string, unit: OrgUnitRow, manage = 'users:write'): void {
+export function assertMayGrant(actor: Actor, role: string, unit: Pick<OrgUnitRow, 'path' | 'name'>, manage = 'users:write'): void {
   if (!can(actor, manage, unit.path)) throw new AppError('forbidden', `your role does not allow ${manage} on ${unit.name}`);
   if (!roleWithin(role, (p) => can(actor, p, unit.path))) {
     throw new AppError('forbidden', `you cannot grant ${role}: it carries permissions you do not hold on ${unit.name}`);
   }
 }
 
-async function loadUsers(db: Executor, tenantId: string, ids: string[]): Promise<UserView[]> {
+/** Users as `actor` may see them: only the grants inside the actor's users:read scope, so other units do not leak. */
+async function loadUsers(db: Executor, actor: Actor, ids: string[]): Promise<UserView[]> {
+  const tenantId = actor.tenantId;
   if (ids.length === 0) return [];
   const rows = await db.select().from(users).where(and(eq(users.tenantId, tenantId), inArray(users.id, ids))).orderBy(asc(users.email));
-  const gs = await db
-    .select({ id: grants.id, userId: grants.userId, role: grants.role, orgUnitId: grants.orgUnitId, orgUnitName: orgUnits.name })
-    .from(grants)
-    .innerJoin(orgUnits, eq(orgUnits.id, grants.orgUnitId))
-    .where(and(eq(grants.tenantId, tenantId), inArray(grants.userId, ids)));
+  const paths = scopePaths(actor, 'users:read');
+  const gs = paths.length
+    ? await db
+        .select({ id: grants.id, userId: grants.userId, role: grants.role, orgUnitId: grants.orgUnitId, orgUnitName: orgUnits.name })
+        .from(grants)
+        .innerJoin(orgUnits, eq(orgUnits.id, grants.orgUnitId))
+        .where(and(eq(grants.tenantId, tenantId), inArray(grants.userId, ids), underPaths(orgUnits.path, paths)))
+    : [];
   return rows.map((u) => ({
     id: u.id,
     email: u.email,
@@ -58,7 +63,7 @@ async function findUserInScope(db: Executor, actor: Actor, id: string, permissio
     .innerJoin(orgUnits, eq(orgUnits.id, grants.orgUnitId))
     .where(and(eq(grants.tenantId, actor.tenantId), eq(grants.userId, id), underPaths(orgUnits.path, paths)))
     .limit(1);
-  const [user] = visible.length ? await loadUsers(db, actor.tenantId, [id]) : [];
+  const [user] = visible.length ? await loadUsers(db, actor, [id]) : [];
   if (!user) notFound('user', id);
   return { ...user, path: visible[0].path };
 }
@@ -84,7 +89,7 @@ export async function listUsers(ctx: Ctx, q: { q?: string; cursor?: string; limi
     .orderBy(asc(users.email))
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
-  const data = await loadUsers(ctx.db.orm, ctx.actor.tenantId, page.map((r) => r.id));
+  const data = await loadUsers(ctx.db.orm, ctx.actor, page.map((r) => r.id));
   return { data, nextCursor: rows.length > q.limit ? encodeCursor([page[page.length - 1].email]) : null };
 }
 
@@ -101,7 +106,7 @@ export async function createUser(ctx: Ctx, input: { email: string; name: string;
     const id = newId('usr');
     await tx.insert(users).values({ id, tenantId: ctx.actor.tenantId, email, name: input.name, passwordHash });
     await tx.insert(grants).values({ id: newId('grt'), tenantId: ctx.actor.tenantId, userId: id, role: input.role, orgUnitId: unit.id });
-    const [view] = await loadUsers(tx, ctx.actor.tenantId, [id]);
+    const [view] = await loadUsers(tx, ctx.actor, [id]);
     await recordAudit(tx, ctx.actor, { action: 'user.created', entityType: 'user', entityId: id, orgPath: unit.path, after: view }, ctx.meta);
     return view;
   });
@@ -113,12 +118,21 @@ export async function updateUser(ctx: Ctx, id: string, input: { name?: string; s
   return ctx.db.orm.transaction(async (tx) => {
     const { path, ...before } = await findUserInScope(tx, ctx.actor, id, 'users:write');
     if (input.status === 'disabled' && id === ctx.actor.id) throw new AppError('conflict', 'you cannot disable yourself');
+    // Seeing one of their grants is not enough: changing a person needs the right to grant every role they hold.
+    const held = await tx
+      .select({ role: grants.role, path: orgUnits.path, name: orgUnits.name })
+      .from(grants)
+      .innerJoin(orgUnits, eq(orgUnits.id, grants.orgUnitId))
+      .where(and(eq(grants.tenantId, ctx.actor.tenantId), eq(grants.userId, id)));
+    if (!held.every((g) => can(ctx.actor, 'users:write', g.path) && roleWithin(g.role, (p) => can(ctx.actor, p, g.path)))) {
+      throw new AppError('forbidden', 'this user holds roles beyond those you may grant; ask someone who manages all of them');
+    }
     await tx
       .update(users)
       .set({ ...(input.name ? { name: input.name } : {}), ...(input.status ? { status: input.status } : {}), updatedAt: new Date() })
       .where(and(eq(users.tenantId, ctx.actor.tenantId), eq(users.id, id)));
     if (input.status === 'disabled') await tx.delete(sessions).where(eq(sessions.userId, id));
-    const [after] = await loadUsers(tx, ctx.actor.tenantId, [id]);
+    const [after] = await loadUsers(tx, ctx.actor, [id]);
     await recordAudit(tx, ctx.actor, { action: 'user.updated', entityType: 'user', entityId: id, orgPath: path, before, after }, ctx.meta);
     return after;
   });
@@ -132,7 +146,7 @@ export async function addGrant(ctx: Ctx, id: string, input: { role: string; orgU
     assertMayGrant(ctx.actor, input.role, unit);
     if (before.grants.some((g) => g.role === input.role && g.orgUnitId === unit.id)) throw new AppError('conflict', 'the user already has this grant');
     await tx.insert(grants).values({ id: newId('grt'), tenantId: ctx.actor.tenantId, userId: id, role: input.role, orgUnitId: unit.id });
-    const [after] = await loadUsers(tx, ctx.actor.tenantId, [id]);
+    const [after] = await loadUsers(tx, ctx.actor, [id]);
     await recordAudit(tx, ctx.actor, { action: 'user.grant_added', entityType: 'user', entityId: id, orgPath: unit.path, before, after }, ctx.meta);
     return after;
   });
@@ -147,7 +161,7 @@ export async function removeGrant(ctx: Ctx, id: string, grantId: string): Promis
     const unit = await findUnitInScope(tx, ctx.actor, grant.orgUnitId, 'users:write');
     assertMayGrant(ctx.actor, grant.role, unit);
     await tx.delete(grants).where(and(eq(grants.tenantId, ctx.actor.tenantId), eq(grants.id, grantId)));
-    const [after] = await loadUsers(tx, ctx.actor.tenantId, [id]);
+    const [after] = await loadUsers(tx, ctx.actor, [id]);
     await recordAudit(tx, ctx.actor, { action: 'user.grant_removed', entityType: 'user', entityId: id, orgPath: unit.path, before, after }, ctx.meta);
     return after;
   });

@@ -58,12 +58,13 @@ export async function validateStoreCsv(ctx: Ctx, file: Buffer): Promise<NewStore
   const paths = requireScope(ctx.actor, 'stores:import');
   let records: string[][];
   try {
-    records = parse(decode(file), { bom: true, skip_empty_lines: true, relax_column_count: false, trim: false });
+    // Blank lines and short rows are kept so row numbers stay those a spreadsheet shows, and reported per row.
+    records = parse(decode(file), { bom: true, skip_empty_lines: false, relax_column_count: true, trim: false });
   } catch (err) {
     if (err instanceof AppError) throw err;
     throw new AppError('invalid', `the file is not valid CSV: ${(err as Error).message}`);
   }
-  const [header, ...rows] = records;
+  const [header, ...lines] = records;
   if (!header) throw new AppError('invalid', 'the file is empty; the first row must name the columns');
   const cols = header.map((h) => h.trim().toLowerCase());
   const unknown = cols.filter((c) => !(c in importColumns));
@@ -74,13 +75,18 @@ export async function validateStoreCsv(ctx: Ctx, file: Buffer): Promise<NewStore
       rows: [...missing.map((c) => ({ row: 1, column: c, message: 'missing column' })), ...unknown.map((c) => ({ row: 1, column: c, message: 'unknown column' }))],
     });
   }
+  const rows = lines.map((cells, i) => ({ row: i + 2, cells })).filter((r) => r.cells.some((c) => c.trim() !== ''));
   if (rows.length === 0) throw new AppError('invalid', 'the file has a header but no stores');
   if (rows.length > maxImportRows) throw new AppError('too_large', `at most ${maxImportRows} stores per file; this one has ${rows.length}`);
 
   const problems: RowProblem[] = [];
   const parsed: { row: number; data: z.infer<typeof rowSchema> }[] = [];
-  rows.forEach((cells, i) => {
-    const row = i + 2;
+  for (const { row, cells } of rows) {
+    if (cells.length !== cols.length) {
+      const column = cells.length < cols.length ? cols[cells.length] : `column ${cols.length + 1}`;
+      problems.push({ row, column, message: `the row has ${cells.length} cells; the header has ${cols.length}` });
+      continue;
+    }
     const raw: Record<string, unknown> = {};
     cols.forEach((c, k) => {
       const field = importColumns[c as keyof typeof importColumns];
@@ -92,7 +98,7 @@ export async function validateStoreCsv(ctx: Ctx, file: Buffer): Promise<NewStore
     const r = rowSchema.safeParse(raw);
     if (r.success) parsed.push({ row, data: r.data });
     else for (const issue of r.error.issues) problems.push({ row, column: columnOf[String(issue.path[0])] ?? String(issue.path[0]), message: issue.message });
-  });
+  }
 
   const seen = new Map<string, number>();
   for (const p of parsed) {

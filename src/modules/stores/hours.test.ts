@@ -22,16 +22,25 @@ describe('isClockTime and isTimeZone', () => {
 
 describe('weeklyHoursProblems', () => {
   it('accepts several ranges a day, touching ranges and a day closing at 24:00', () => {
-    expect(weeklyHoursProblems([...mondays(['10:00', '12:00'], ['12:00', '14:00'], ['18:00', '24:00']), { day: 2, opens: '11:00', closes: '13:00' }])).toEqual([]);
+    expect(weeklyHoursProblems([...mondays(['10:00', '12:00'], ['12:00', '14:00'], ['18:00', '24:00']), { day: 2, opens: '11:00', closes: '13:00' }])).toEqual(
+      [],
+    );
   });
 
   it('refuses a range that does not open before it closes, naming it', () => {
-    const p = weeklyHoursProblems([{ day: 3, opens: '10:00', closes: '10:00' }, { day: 4, opens: '22:00', closes: '09:00' }]);
+    const p = weeklyHoursProblems([
+      { day: 3, opens: '10:00', closes: '10:00' },
+      { day: 4, opens: '22:00', closes: '09:00' },
+    ]);
     expect(p.map((x) => x.path)).toEqual(['body.weekly.0', 'body.weekly.1']);
   });
 
   it('refuses overlapping ranges on one day but not the same range on different days', () => {
-    const p = weeklyHoursProblems([{ day: 1, opens: '13:00', closes: '18:00' }, { day: 1, opens: '10:00', closes: '14:00' }, { day: 2, opens: '10:00', closes: '14:00' }]);
+    const p = weeklyHoursProblems([
+      { day: 1, opens: '13:00', closes: '18:00' },
+      { day: 1, opens: '10:00', closes: '14:00' },
+      { day: 2, opens: '10:00', closes: '14:00' },
+    ]);
     expect(p).toHaveLength(1);
     expect(p[0].path).toBe('body.weekly.0');
     expect(p[0].message).toContain('day 1');

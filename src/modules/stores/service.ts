@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, inArray, ne, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { recordAudit } from '../../kernel/audit.ts';
 import { type Actor, can, requireScope } from '../../kernel/auth.ts';
@@ -300,8 +300,16 @@ export function addZone(ctx: Ctx, id: string, input: { name: string; kind: strin
 /** Changes a zone. */
 export function updateZone(ctx: Ctx, id: string, zoneId: string, input: { name?: string; kind?: string; floorArea?: number | null }): Promise<StoreDetail> {
   return changeStore(ctx, id, 'stores:write', 'store.zone_updated', async (tx) => {
+    if (input.name !== undefined) {
+      const clash = await tx.select({ id: zones.id }).from(zones).where(and(eq(zones.storeId, id), eq(zones.name, input.name), ne(zones.id, zoneId)));
+      if (clash.length) throw new AppError('conflict', `a zone named ${input.name} already exists in this store`);
+    }
     const set = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
-    const done = await tx.update(zones).set(set).where(and(eq(zones.storeId, id), eq(zones.id, zoneId))).returning({ id: zones.id });
+    const which = and(eq(zones.storeId, id), eq(zones.id, zoneId));
+    // An empty patch changes nothing but must still find the zone (an UPDATE with no columns is an SQL error).
+    const done = Object.keys(set).length
+      ? await tx.update(zones).set(set).where(which).returning({ id: zones.id })
+      : await tx.select({ id: zones.id }).from(zones).where(which);
     if (!done.length) notFound('zone', zoneId);
   });
 }
