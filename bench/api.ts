@@ -82,11 +82,20 @@ export async function runBench(o: { duration: number; connections: number }): Pr
     await seedDemo(db, { stores: 4000, slug: 'bench', onProgress: bar.update });
     bar.stop();
     const [tenant] = await db.orm.select().from(tenants).where(eq(tenants.slug, 'bench'));
-    const units = await db.orm.select().from(orgUnits).where(and(eq(orgUnits.tenantId, tenant.id), eq(orgUnits.kind, 'store')));
+    const units = await db.orm
+      .select()
+      .from(orgUnits)
+      .where(and(eq(orgUnits.tenantId, tenant.id), eq(orgUnits.kind, 'store')));
     const hash = await hashPassword(demoPassword);
     for (let i = 0; i < 192; i++) {
       const unit = units[(i * 17) % units.length];
-      await insertUser(db.orm, tenant.id, { email: `bench.user${i}@bench.storeos.dev`, name: `Bench ${i}`, passwordHash: hash, role: i % 4 === 0 ? 'associate' : 'store_manager', orgUnitId: unit.id });
+      await insertUser(db.orm, tenant.id, {
+        email: `bench.user${i}@bench.storeos.dev`,
+        name: `Bench ${i}`,
+        passwordHash: hash,
+        role: i % 4 === 0 ? 'associate' : 'store_manager',
+        orgUnitId: unit.id,
+      });
     }
     await db.pool.query('ANALYZE');
     process.stdout.write(`seeded 4,000 stores and 200 users in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
@@ -102,7 +111,12 @@ export async function runBench(o: { duration: number; connections: number }): Pr
     });
     const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0];
 
-    const root = (await db.orm.select().from(orgUnits).where(and(eq(orgUnits.tenantId, tenant.id), eq(orgUnits.depth, 0))))[0];
+    const root = (
+      await db.orm
+        .select()
+        .from(orgUnits)
+        .where(and(eq(orgUnits.tenantId, tenant.id), eq(orgUnits.depth, 0)))
+    )[0];
     const bare = Fastify({ logger: false });
     bare.get('/stores', async () => ({ data: (await db.pool.query(listSql, [tenant.id, `${root.path}%`])).rows.slice(0, 50) }));
     bare.get<{ Params: { id: string } }>('/stores/:id', async (req) => {

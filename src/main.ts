@@ -1,14 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
-import { apikeyCreate, cliContext, tenantCreate, userAdd } from './commands/admin.ts';
-import { doctor } from './commands/doctor.ts';
-import { progressBar } from './commands/progress.ts';
-import { demoPassword, demoUsers, seedDemo } from './commands/seed-demo.ts';
-import { serve } from './commands/serve.ts';
 import { AppError } from './kernel/errors.ts';
-import { createLogger } from './kernel/logger.ts';
-import { configOrExit, openRuntime, type Runtime } from './kernel/runtime.ts';
-import { importStores } from './modules/stores/index.ts';
+import type { Runtime } from './kernel/runtime.ts';
+
+// Command modules load inside their actions, so `--help` and a bad option answer at once instead of after
+// loading the server, the database driver and every module.
 
 const int = (name: string, min: number, max: number) => (v: string) => {
   const n = Number(v);
@@ -16,15 +12,49 @@ const int = (name: string, min: number, max: number) => (v: string) => {
   return n;
 };
 
-/** Runs a command that needs the database: opens it (quietly), runs, closes, and turns errors into one line. */
+/**
+ * Runs a command that needs the database: opens it (quietly), runs, closes, and turns errors into one line.
+ * Ctrl-C stops the embedded PostgreSQL this command started, so the unfinished transaction rolls back and
+ * nothing is left running.
+ */
 async function withRuntime(work: (rt: Runtime) => Promise<void>): Promise<void> {
+  const { configOrExit, exitOnSignal, openRuntime } = await import('./kernel/runtime.ts');
+  const { createLogger } = await import('./kernel/logger.ts');
   const config = configOrExit();
-  const rt = await openRuntime(config, { log: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), poolSize: 4 });
+  const opening = openRuntime(config, { log: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), poolSize: 4 });
+  const stopOnSignal = exitOnSignal(async (signal) => {
+    process.stderr.write(`\nstoreos: ${signal}, stopping; the unfinished work is rolled back\n`);
+    const rt = await opening.catch(() => undefined);
+    await rt?.server.stop();
+    return undefined;
+  });
+  const rt = await opening;
   try {
     await work(rt);
   } finally {
+    stopOnSignal.off();
     await rt.close();
   }
+}
+
+/** A positive number up to `max` (or zero, with `zero`), for options such as --rate 0.5. */
+function positive(name: string, max: number, zero = false) {
+  return (v: string) => {
+    const n = Number(v);
+    if (Number.isFinite(n) && n <= max && (n > 0 || (n === 0 && zero))) return n;
+    throw new InvalidArgumentError(`${name} must be a number ${zero ? 'from 0' : 'above 0'} up to ${max}`);
+  };
+}
+
+/** Options of `storeos bench`: each benchmark reads its own. */
+interface BenchOptions {
+  duration: number;
+  connections: number;
+  profiles: number;
+  events: number;
+  devices: number;
+  publishers: number;
+  window: number;
 }
 
 const program = new Command('storeos')
@@ -38,7 +68,10 @@ program
   .option('--demo', 'seed the demo chain on first start and print its sign-ins')
   .option('--demo-stores <n>', 'stores in the demo chain when seeding', int('--demo-stores', 1, 4000), 60)
   .action(async (o: { demo?: boolean; demoStores: number }) => {
-    await serve(configOrExit(), { demo: o.demo, demoStores: o.demoStores });
+    const { configOrExit } = await import('./kernel/runtime.ts');
+    const config = configOrExit();
+    const { serve } = await import('./commands/serve.ts');
+    await serve(config, { demo: o.demo, demoStores: o.demoStores });
   });
 
 program
@@ -54,6 +87,8 @@ program
   .option('--tenant <slug>', 'tenant slug for the demo chain', 'demo')
   .action((o: { stores: number; tenant: string }) =>
     withRuntime(async (rt) => {
+      const { progressBar } = await import('./commands/progress.ts');
+      const { demoPassword, demoUsers, seedDemo } = await import('./commands/seed-demo.ts');
       const started = Date.now();
       const bar = progressBar(`seeding ${o.stores} stores`);
       const r = await seedDemo(rt.db, { stores: o.stores, slug: o.tenant, onProgress: bar.update });
@@ -72,6 +107,7 @@ program
   .requiredOption('--name <name>', 'display name')
   .action((o: { slug: string; name: string }) =>
     withRuntime(async (rt) => {
+      const { tenantCreate } = await import('./commands/admin.ts');
       const { tenant, root } = await tenantCreate(rt.db, o);
       process.stdout.write(`created tenant ${tenant.slug} (${tenant.id}); root unit ${root.code}\n`);
     }),
@@ -90,6 +126,7 @@ program
   .option('--name <name>', 'display name')
   .action((o: { tenant: string; email: string; role: string; scope?: string; password?: string; name?: string }) =>
     withRuntime(async (rt) => {
+      const { userAdd } = await import('./commands/admin.ts');
       const r = await userAdd(rt.db, o);
       process.stdout.write(`added ${r.user.email} (${r.user.id}) as ${o.role} on ${r.user.grants[0]?.orgUnitName}\n`);
       if (r.password) process.stdout.write(`password: ${r.password}\n`);
@@ -107,14 +144,15 @@ program
   .requiredOption('--name <name>', 'what the key is for')
   .action((o: { tenant: string; role: string; scope?: string; name: string }) =>
     withRuntime(async (rt) => {
+      const { apikeyCreate } = await import('./commands/admin.ts');
       const r = await apikeyCreate(rt.db, o);
       process.stdout.write(`created API key ${r.apiKey.id} "${r.apiKey.name}" (${r.apiKey.role} on ${r.apiKey.orgUnitName}); it is shown once:\n${r.key}\n`);
     }),
   );
 
-program
-  .command('import')
-  .description('import data from files')
+const importCommand = program.command('import').description('import data from files');
+
+importCommand
   .command('stores')
   .description('import stores from a UTF-8 CSV file, all or nothing')
   .argument('<file>', 'CSV with columns code,name,name_en,parent_code,format,city,address,latitude,longitude,time_zone,floor_area,phone,status')
@@ -122,6 +160,9 @@ program
   .option('--dry-run', 'only validate')
   .action((file: string, o: { tenant: string; dryRun?: boolean }) =>
     withRuntime(async (rt) => {
+      const { cliContext } = await import('./commands/admin.ts');
+      const { progressBar } = await import('./commands/progress.ts');
+      const { importStores } = await import('./modules/stores/index.ts');
       const data = await readFile(file);
       const ctx = await cliContext(rt.db, o.tenant);
       const bar = progressBar('importing stores');
@@ -131,22 +172,98 @@ program
     }),
   );
 
+importCommand
+  .command('events')
+  .description('import historical customer events (orders, members) from a UTF-8 CSV file; a re-run stores nothing twice')
+  .argument('<file>', 'CSV with columns type,message_id,user_id,anonymous_id,email,phone,member_card,name,event,timestamp,order_id,revenue,currency,store_code,properties_json,traits_json (docs/collection.md)')
+  .requiredOption('--tenant <slug>', 'tenant slug')
+  .requiredOption('--source <id>', 'the source the events come from (e.g. a crm source)')
+  .option('--dry-run', 'only check the rows')
+  .action((file: string, o: { tenant: string; source: string; dryRun?: boolean }) =>
+    withRuntime(async (rt) => {
+      const { importEventsFromFile, importReport } = await import('./commands/import-events.ts');
+      const r = await importEventsFromFile(rt, file, o);
+      process.stdout.write(importReport(r));
+      if (r.errors.length + r.moreErrors > 0) process.exitCode = 1;
+    }),
+  );
+
 program
   .command('doctor')
   .description('check configuration, data directory, database and ports; one line each')
   .action(async () => {
+    const { doctor } = await import('./commands/doctor.ts');
     process.exitCode = (await doctor()) ? 0 : 1;
+  });
+
+const simulateCommand = program.command('simulate').description('simulate devices and shoppers against a running server');
+
+simulateCommand
+  .command('devices')
+  .description('connect real MQTT devices of the demo stores (fridges, HVAC, meters…) that report, fail now and then and answer RPC, until Ctrl-C')
+  .option('--stores <n>', 'how many demo stores (the first, by code)', int('--stores', 1, 4000), 10)
+  .option('--per-store <m>', 'devices per store (the demo seed gives each store 8)', int('--per-store', 1, 8), 8)
+  .option('--rate <r>', 'messages per second per device; fractional allowed (0.1 is one every 10 s)', positive('--rate', 100), 0.2)
+  .option('--faults <f>', 'faults per device per hour (a fridge warming up, a door left open…)', positive('--faults', 3600, true), 0.5)
+  .option('--tenant <slug>', 'the demo tenant', 'demo')
+  .option('--url <url>', 'MQTT URL of the server (default mqtt://localhost:<MQTT_PORT>)')
+  .option('--mqtt-port <port>', 'MQTT port on localhost', int('--mqtt-port', 1, 65535))
+  .action(async (o: { stores: number; perStore: number; rate: number; faults: number; tenant: string; url?: string; mqttPort?: number }) => {
+    const { loadSimulatedDevices, runSimulation } = await import('./commands/simulate-devices.ts');
+    const { configOrExit } = await import('./kernel/runtime.ts');
+    // The database only tells which devices to play; the simulation itself speaks MQTT alone.
+    let specs: Awaited<ReturnType<typeof loadSimulatedDevices>> = [];
+    await withRuntime(async (rt) => {
+      specs = await loadSimulatedDevices(rt.db, { tenant: o.tenant, stores: o.stores, perStore: o.perStore });
+    });
+    const url = o.url ?? `mqtt://localhost:${o.mqttPort ?? configOrExit().mqttPort}`;
+    await runSimulation(specs, { url, rate: o.rate, faultsPerHour: o.faults });
+  });
+
+simulateCommand
+  .command('shoppers')
+  .description('send realistic customer traffic through the Segment API: browsing on web and app, sign-ins, POS orders with member cards, returns, service bookings, store Wi-Fi')
+  .requiredOption('--profiles <n>', 'how many people (the same people every run)', int('--profiles', 1, 10_000_000))
+  .option('--rate <r>', 'events per second, all channels together', positive('--rate', 1_000_000), 50)
+  .option('--stores <n>', 'demo stores with a POS and a Wi-Fi source (the first open ones, by code)', int('--stores', 1, 4000), 10)
+  .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)', int('--duration', 1, 31_536_000))
+  .option('--tenant <slug>', 'the demo tenant', 'demo')
+  .option('--url <url>', 'HTTP URL of the server (default http://localhost:<PORT>)')
+  .action(async (o: { profiles: number; rate: number; stores: number; duration?: number; tenant: string; url?: string }) => {
+    const { prepareShopperSources, runShoppers } = await import('./commands/simulate-shoppers.ts');
+    const { configOrExit } = await import('./kernel/runtime.ts');
+    // The database only provides the sources and their write keys; the shoppers themselves speak HTTP alone.
+    let sources: Awaited<ReturnType<typeof prepareShopperSources>> | undefined;
+    await withRuntime(async (rt) => {
+      sources = await prepareShopperSources(rt.db, { tenant: o.tenant, stores: o.stores });
+    });
+    if (!sources) return;
+    const url = (o.url ?? `http://localhost:${configOrExit().port}`).replace(/\/$/, '');
+    const stop = new AbortController();
+    process.once('SIGINT', () => stop.abort());
+    process.stderr.write(`simulating ${o.profiles} shoppers at ${o.rate} events/s against ${url} (web, app, service desk, POS and Wi-Fi of ${sources.stores.length} stores); Ctrl-C stops\n`);
+    const r = await runShoppers(sources, { url, profiles: o.profiles, rate: o.rate, durationS: o.duration, signal: stop.signal, onReport: (line) => process.stderr.write(`${line}\n`) });
+    process.stdout.write(`sent ${r.sent} events in ${r.seconds.toFixed(1)} s (${(r.sent / r.seconds).toFixed(0)} events/s): ${r.stored} stored, ${r.failed} failed\n`);
+    if (r.failed > 0) process.exitCode = 1;
   });
 
 program
   .command('bench')
   .description('run a benchmark against its baseline in the same run')
-  .argument('<name>', 'api')
+  .argument('<name>', 'api, telemetry, ingest or segments')
   .option('--duration <seconds>', 'seconds per measurement', int('--duration', 1, 600), 10)
-  .option('--connections <n>', 'concurrent connections', int('--connections', 1, 1000), 16)
-  .action(async (name: string, o: { duration: number; connections: number }) => {
-    const benches: Record<string, () => Promise<{ runBench(o: { duration: number; connections: number }): Promise<void> }>> = {
+  .option('--connections <n>', 'concurrent connections (api)', int('--connections', 1, 1000), 16)
+  .option('--devices <n>', 'MQTT devices, one connection each (telemetry)', int('--devices', 8, 20_000), 1000)
+  .option('--publishers <p>', 'publisher processes (telemetry)', int('--publishers', 1, 16), 2)
+  .option('--window <w>', 'QoS 1 messages in flight per connection (telemetry)', int('--window', 1, 1000), 4)
+  .option('--profiles <n>', 'profiles to generate (segments)', int('--profiles', 1000, 10_000_000), 1_000_000)
+  .option('--events <n>', 'events to generate (segments)', int('--events', 1000, 200_000_000), 20_000_000)
+  .action(async (name: string, o: BenchOptions) => {
+    const benches: Record<string, () => Promise<{ runBench(o: BenchOptions): Promise<void> }>> = {
       api: () => import('../bench/api.ts'),
+      ingest: () => import('../bench/ingest.ts'),
+      segments: () => import('../bench/segments.ts'),
+      telemetry: () => import('../bench/telemetry.ts'),
     };
     const load = benches[name];
     if (!load) throw new AppError('invalid', `unknown benchmark ${name}; known: ${Object.keys(benches).join(', ')}`);
@@ -154,7 +271,10 @@ program
   });
 
 /** Prints an error as one line (with details for bad input) and sets a failing exit code. */
-function report(err: unknown): void {
+async function report(err: unknown): Promise<void> {
+  // Stopping on Ctrl-C ends the database connections under the work in progress; that is not an error to show.
+  const { interrupted } = await import('./kernel/runtime.ts');
+  if (interrupted()) return;
   if (err instanceof AppError) {
     process.stderr.write(`storeos: ${err.message}\n`);
     const rows = (err.details?.rows ?? []) as { row: number; column: string; message: string }[];

@@ -1,8 +1,11 @@
 // The console's route tree, built in code (no file-based route generation).
 import type { QueryClient } from '@tanstack/react-query';
 import { createRouter } from '@tanstack/react-router';
+import { alarmListRoute } from './routes/alarms/routes.ts';
 import { apiKeysRoute } from './routes/api-keys/routes.ts';
 import { auditRoute } from './routes/audit/routes.ts';
+import { profileListRoute, profileRoute } from './routes/device-profiles/routes.ts';
+import { deviceListRoute, deviceRoute } from './routes/devices/routes.ts';
 import { signInRoute } from './routes/auth/routes.ts';
 import { homeRoute } from './routes/home/routes.ts';
 import { orgRoute } from './routes/org/routes.ts';
@@ -12,7 +15,21 @@ import { usersRoute } from './routes/users/routes.ts';
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
-  signedInRoute.addChildren([homeRoute, orgRoute, storeListRoute, storeImportRoute, storeRoute, usersRoute, apiKeysRoute, auditRoute]),
+  signedInRoute.addChildren([
+    homeRoute,
+    orgRoute,
+    storeListRoute,
+    storeImportRoute,
+    storeRoute,
+    deviceListRoute,
+    deviceRoute,
+    alarmListRoute,
+    profileListRoute,
+    profileRoute,
+    usersRoute,
+    apiKeysRoute,
+    auditRoute,
+  ]),
 ]);
 
 /** Creates the console's router. */

@@ -17,8 +17,12 @@ async function portCheck(name: string, port: number, host: string): Promise<Chec
     srv.once('error', () => resolve(false));
     srv.listen(port, host, () => srv.close(() => resolve(true)));
   });
-  // A taken port is fine when it is our own running server.
-  const ours = free ? false : await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false);
+  // A taken port is fine when it is our own running server; a program that takes the connection and never answers is not.
+  const ours = free
+    ? false
+    : await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) })
+        .then((r) => r.ok)
+        .catch(() => false);
   if (free) return { ok: true, line: `${name} ${port} is free` };
   if (ours) return { ok: true, line: `${name} ${port} is held by a running StoreOS` };
   return { ok: false, line: `${name} ${port} is taken by another program: stop it or set ${name}` };
@@ -50,7 +54,7 @@ export async function doctor(env: NodeJS.ProcessEnv = process.env): Promise<bool
     const server = await openDatabaseServer({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
     const db = openDatabase(server.url, { max: 2 });
     try {
-      const v = await db.pool.query<{ v: string }>('SHOW server_version');
+      const v = await db.pool.query<{ v: string }>("SELECT current_setting('server_version') AS v");
       checks.push({ ok: true, line: `database reachable (${server.embedded ? 'embedded' : 'DATABASE_URL'}, PostgreSQL ${v.rows[0]?.v})` });
       const pending = await migrationsPending(db);
       checks.push(pending ? { ok: false, line: 'database schema is behind: run `storeos migrate`' } : { ok: true, line: 'database schema is up to date' });
@@ -61,8 +65,12 @@ export async function doctor(env: NodeJS.ProcessEnv = process.env): Promise<bool
   } catch (err) {
     checks.push({ ok: false, line: `database: ${(err as Error).message.split('\n')[0]}${config.databaseUrl ? ' (check DATABASE_URL)' : ''}` });
   }
-  checks.push(await portCheck('PORT', config.port, config.host));
-  checks.push(await portCheck('MQTT_PORT', config.mqttPort, config.host));
+  const http = await portCheck('PORT', config.port, config.host);
+  checks.push(http);
+  const mqtt = await portCheck('MQTT_PORT', config.mqttPort, config.host);
+  // The MQTT endpoint answers no HTTP: with a StoreOS running on PORT under this configuration, MQTT_PORT is its endpoint.
+  const ours = !mqtt.ok && http.line.endsWith('held by a running StoreOS');
+  checks.push(ours ? { ok: true, line: `MQTT_PORT ${config.mqttPort} is held by the running StoreOS` } : mqtt);
   checks.push(
     existsSync(path.join(consoleDir, 'index.html'))
       ? { ok: true, line: 'web console is built' }

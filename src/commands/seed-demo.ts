@@ -5,6 +5,7 @@ import type { Database } from '../kernel/db.ts';
 import { AppError } from '../kernel/errors.ts';
 import { newId } from '../kernel/ids.ts';
 import { hashPassword } from '../kernel/passwords.ts';
+import { seedDemoDevices } from '../modules/devices/index.ts';
 import { createTenant, insertOrgUnits, insertUser, type OrgUnitRow, orgUnits, tenants } from '../modules/org/index.ts';
 import { generateDemoChain } from '../modules/stores/demo-chain.ts';
 import { insertStores, specialHours, zones } from '../modules/stores/index.ts';
@@ -130,6 +131,7 @@ export async function seedDemo(
     for (const u of demoUsers) {
       await insertUser(tx, tenant.id, { email: u.email, name: u.name, passwordHash, role: u.role, orgUnitId: scopeOf(u.scope).id });
     }
+    await seedDemoDevices(tx, tenant.id);
     await recordAudit(tx, actor, { action: 'tenant.seeded', entityType: 'tenant', entityId: tenant.id, orgPath: root.path, after: { slug, stores: total } });
     return { tenantId: tenant.id, stores: storeIds.length, users: demoUsers };
   });

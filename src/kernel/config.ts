@@ -12,10 +12,23 @@ const port = (name: string, fallback: number) =>
     .max(65535, { error: `${name} must be between 1 and 65535` })
     .default(fallback);
 
-const schema = z.object({
+const fields = z.object({
   PORT: port('PORT', 8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   MQTT_PORT: port('MQTT_PORT', 1883),
+  MQTTS_PORT: port('MQTTS_PORT', 8883),
+  MQTT_TLS_CERT: z.string().optional(),
+  MQTT_TLS_KEY: z.string().optional(),
+  MQTT_MAX_PAYLOAD: z.coerce
+    .number({ error: 'MQTT_MAX_PAYLOAD must be a number of bytes (for example 65536)' })
+    .int({ error: 'MQTT_MAX_PAYLOAD must be a whole number of bytes' })
+    .min(256, { error: 'MQTT_MAX_PAYLOAD must be at least 256 bytes' })
+    .max(16_777_216, { error: 'MQTT_MAX_PAYLOAD must be at most 16777216 bytes (16 MiB)' })
+    .default(65_536),
+  MQTT_DEVICE_RATE: z.coerce
+    .number({ error: 'MQTT_DEVICE_RATE must be messages per second per device (for example 100; 0 turns the limit off)' })
+    .min(0, { error: 'MQTT_DEVICE_RATE must be 0 (off) or more' })
+    .default(100),
   STOREOS_DATA_DIR: z.string().min(1, { error: 'STOREOS_DATA_DIR must not be empty (default ./data)' }).default('./data'),
   DATABASE_URL: z
     .string()
@@ -43,6 +56,11 @@ const schema = z.object({
     .number({ error: 'STOREOS_SESSION_HOURS must be a number of hours (for example 12)' })
     .positive({ error: 'STOREOS_SESSION_HOURS must be more than 0' })
     .default(12),
+  STOREOS_SOURCE_RATE: z.coerce
+    .number({ error: 'STOREOS_SOURCE_RATE must be events per second per source (for example 5000; 0 turns the limit off)' })
+    .int({ error: 'STOREOS_SOURCE_RATE must be a whole number of events per second' })
+    .min(0, { error: 'STOREOS_SOURCE_RATE must be 0 (off) or more' })
+    .default(5000),
   DB_POOL_SIZE: z.coerce
     .number({ error: 'DB_POOL_SIZE must be a whole number (for example 20)' })
     .int()
@@ -51,10 +69,23 @@ const schema = z.object({
     .default(20),
 });
 
+const schema = fields.refine((c) => (c.MQTT_TLS_CERT === undefined) === (c.MQTT_TLS_KEY === undefined), {
+  error: 'MQTT_TLS_CERT and MQTT_TLS_KEY must be set together (PEM files of the certificate and its private key)',
+  path: ['MQTT_TLS_CERT'],
+});
+
 export interface Config {
   port: number;
   host: string;
   mqttPort: number;
+  /** MQTT over TLS port, listened on only when a certificate and key are configured. */
+  mqttsPort: number;
+  /** PEM certificate and key files for MQTTS; both or neither. */
+  mqttTls: { certFile: string; keyFile: string } | undefined;
+  /** Largest MQTT payload in bytes; a bigger message is dropped and counted. */
+  mqttMaxPayload: number;
+  /** Messages per second one device may publish (bursts of twice that); 0 turns the limit off. */
+  mqttDeviceRate: number;
   dataDir: string;
   databaseUrl: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -62,14 +93,14 @@ export interface Config {
   bodyLimit: number;
   importLimit: number;
   sessionHours: number;
+  /** Customer events per second one source may send (bursts of twice that) unless the source sets its own; 0 is no limit. */
+  sourceRate: number;
   dbPoolSize: number;
 }
 
 /** Reads the configuration from environment variables; throws ConfigError with one line per bad setting. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const picked = Object.fromEntries(
-    Object.keys(schema.shape).flatMap((k) => (env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]])),
-  );
+  const picked = Object.fromEntries(Object.keys(fields.shape).flatMap((k) => (env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]])));
   const parsed = schema.safeParse(picked);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
@@ -83,6 +114,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: c.PORT,
     host: c.HOST,
     mqttPort: c.MQTT_PORT,
+    mqttsPort: c.MQTTS_PORT,
+    mqttTls: c.MQTT_TLS_CERT && c.MQTT_TLS_KEY ? { certFile: path.resolve(c.MQTT_TLS_CERT), keyFile: path.resolve(c.MQTT_TLS_KEY) } : undefined,
+    mqttMaxPayload: c.MQTT_MAX_PAYLOAD,
+    mqttDeviceRate: c.MQTT_DEVICE_RATE,
     dataDir: path.resolve(c.STOREOS_DATA_DIR),
     databaseUrl: c.DATABASE_URL,
     logLevel: c.LOG_LEVEL,
@@ -90,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: c.STOREOS_BODY_LIMIT,
     importLimit: c.STOREOS_IMPORT_LIMIT,
     sessionHours: c.STOREOS_SESSION_HOURS,
+    sourceRate: c.STOREOS_SOURCE_RATE,
     dbPoolSize: c.DB_POOL_SIZE,
   };
 }
@@ -99,6 +135,11 @@ export const settingsHelp: [string, string, string][] = [
   ['PORT', '8080', 'HTTP port of the API and console'],
   ['HOST', '0.0.0.0', 'address the HTTP server listens on'],
   ['MQTT_PORT', '1883', 'MQTT device endpoint port'],
+  ['MQTTS_PORT', '8883', 'MQTT over TLS port, when MQTT_TLS_CERT and MQTT_TLS_KEY are set'],
+  ['MQTT_TLS_CERT', '(none)', 'PEM certificate file for MQTTS'],
+  ['MQTT_TLS_KEY', '(none)', 'PEM private key file for MQTTS'],
+  ['MQTT_MAX_PAYLOAD', '65536', 'largest MQTT message payload in bytes (dropped and counted beyond)'],
+  ['MQTT_DEVICE_RATE', '100', 'MQTT messages per second per device, bursts of twice that (0: no limit)'],
   ['STOREOS_DATA_DIR', './data', 'where the embedded PostgreSQL and files live'],
   ['DATABASE_URL', '(embedded)', 'use this PostgreSQL instead of the embedded one'],
   ['LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent'],
@@ -106,5 +147,6 @@ export const settingsHelp: [string, string, string][] = [
   ['STOREOS_BODY_LIMIT', '1048576', 'largest JSON body in bytes (413 beyond)'],
   ['STOREOS_IMPORT_LIMIT', '10485760', 'largest CSV import in bytes'],
   ['STOREOS_SESSION_HOURS', '12', 'how long a console session lasts'],
+  ['STOREOS_SOURCE_RATE', '5000', 'customer events per second per source and node, bursts of twice that (0: no limit; a source may set its own)'],
   ['DB_POOL_SIZE', '20', 'database connections per process'],
 ];

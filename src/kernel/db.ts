@@ -28,9 +28,12 @@ export function openDatabase(url: string, opts: { max?: number; applicationName?
     max: opts.max ?? 20,
     application_name: opts.applicationName ?? 'storeos',
     idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 10_000,
   });
-  // A dropped idle connection must not take the process down; the pool replaces it.
+  // A dropped connection must not take the process down: an idle one is replaced by the pool, a busy one
+  // fails its query (and the transaction rolls back) instead of throwing from the socket.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const orm = drizzle(pool) as Orm;
   return { pool, orm, url, close: () => pool.end() };
 }

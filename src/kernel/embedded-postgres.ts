@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -44,13 +44,64 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function isPostgresProcess(pid: number): boolean {
+/** A process's command line, or undefined when it cannot be read (no such process, no /proc and no ps). */
+function commandLine(pid: number): string | undefined {
   try {
-    return execFileSync('ps', ['-o', 'comm=', '-p', String(pid)], { encoding: 'utf8' }).includes('postgres');
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim() || undefined;
   } catch {
-    return false;
+    return ps(pid, 'args');
   }
 }
+
+/** When a process started, in a form only compared for equality: the kernel's clock ticks on Linux, `ps` elsewhere. */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]; // field 22, starttime
+  } catch {
+    return ps(pid, 'lstart');
+  }
+}
+
+function ps(pid: number, field: 'args' | 'lstart'): string | undefined {
+  try {
+    // -ww: never cut the command line; TZ and LC_ALL: the same process reads the same in every caller's environment.
+    const out = execFileSync('ps', ['-ww', '-o', `${field}=`, '-p', String(pid)], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC', LC_ALL: 'C' } });
+    return out.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the pid in the lock file is now: the postmaster of the cluster in `dir`, another process (the pid was
+ * reused, say after a reboot), gone, or unknown when its command line cannot be read.
+ */
+function postmasterState(pid: number, dir: string): 'ours' | 'other' | 'gone' | 'unknown' {
+  if (!isAlive(pid)) return 'gone';
+  const args = commandLine(pid);
+  if (args === undefined) return 'unknown';
+  return /postgres/.test(args) && args.includes(` -D ${dir} `) ? 'ours' : 'other';
+}
+
+/** A process named by pid and start time, so a pid the system has since given to another process is not taken for it. */
+interface ProcessRef {
+  pid: number;
+  started?: string;
+}
+
+let selfRef: ProcessRef | undefined;
+function self(): ProcessRef {
+  selfRef ??= { pid: process.pid, started: startTime(process.pid) };
+  return selfRef;
+}
+
+function isRunning(ref: ProcessRef): boolean {
+  if (!isAlive(ref.pid)) return false;
+  return ref.started === undefined || startTime(ref.pid) === ref.started;
+}
+
+const sameProcess = (a: ProcessRef, b: ProcessRef) => a.pid === b.pid && (a.started === undefined || b.started === undefined || a.started === b.started);
 
 async function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -121,11 +172,7 @@ async function initCluster(bin: Binaries, dir: string, password: string, user: {
   const pwfile = path.join(os.tmpdir(), `storeos-pw-${newSecret(6)}`);
   await fs.writeFile(pwfile, `${password}\n`, { mode: 0o644 });
   try {
-    await run(
-      bin.initdb,
-      [`--pgdata=${scratch}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'],
-      user,
-    );
+    await run(bin.initdb, [`--pgdata=${scratch}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C'], user);
   } finally {
     await fs.rm(pwfile, { force: true });
   }
@@ -135,18 +182,21 @@ async function initCluster(bin: Binaries, dir: string, password: string, user: {
 interface Files {
   dir: string;
   owner: string;
+  clients: string;
   port: string;
   password: string;
   log: string;
 }
 
 function filesFor(dataDir: string): Files {
+  const dir = path.resolve(dataDir);
   return {
-    dir: path.join(dataDir, 'pg'),
-    owner: path.join(dataDir, 'pg.owner'),
-    port: path.join(dataDir, 'pg.port'),
-    password: path.join(dataDir, 'pg.password'),
-    log: path.join(dataDir, 'pg.log'),
+    dir: path.join(dir, 'pg'),
+    owner: path.join(dir, 'pg.owner'),
+    clients: path.join(dir, 'pg.clients'),
+    port: path.join(dir, 'pg.port'),
+    password: path.join(dir, 'pg.password'),
+    log: path.join(dir, 'pg.log'),
   };
 }
 
@@ -159,9 +209,25 @@ async function readPostmaster(dir: string): Promise<{ pid: number; port: number 
   return Number.isFinite(pid) && pid > 0 ? { pid, port } : undefined;
 }
 
-async function readOwner(file: string): Promise<number | undefined> {
-  const n = Number((await fs.readFile(file, 'utf8').catch(() => '')).trim());
-  return Number.isInteger(n) && n > 0 ? n : undefined;
+/** Reads a process reference file: its pid on the first line, its start time on the second (older files hold only the pid). */
+async function readRef(file: string): Promise<ProcessRef | undefined> {
+  const [pidLine, started] = (await fs.readFile(file, 'utf8').catch(() => '')).split('\n');
+  const pid = Number(pidLine?.trim());
+  return Number.isInteger(pid) && pid > 0 ? { pid, started: started?.trim() || undefined } : undefined;
+}
+
+const writeRef = (file: string, ref: ProcessRef) => fs.writeFile(file, `${ref.pid}\n${ref.started ?? ''}\n`);
+
+/** The storeos processes, other than the owner, that registered as using the running server and still run. */
+async function liveClients(files: Files): Promise<ProcessRef[]> {
+  const names = await fs.readdir(files.clients).catch(() => [] as string[]);
+  const live: ProcessRef[] = [];
+  for (const name of names) {
+    const ref = await readRef(path.join(files.clients, name));
+    if (ref && isRunning(ref)) live.push(ref);
+    else await fs.rm(path.join(files.clients, name), { force: true }); // left by a killed process
+  }
+  return live;
 }
 
 function urlFor(password: string, port: number, db = databaseName) {
@@ -219,7 +285,7 @@ async function startPostgres(bin: Binaries, files: Files, port: number, user: { 
 /**
  * Opens the database server: `DATABASE_URL` when set, otherwise the embedded PostgreSQL under the data
  * directory — started by us, joined when another storeos process already runs it, or restarted when a
- * killed storeos left it orphaned.
+ * killed storeos left it orphaned. The last process to let go of it stops it.
  */
 export async function openDatabaseServer(opts: { dataDir: string; databaseUrl?: string; log?: Logger }): Promise<DatabaseServer> {
   if (opts.databaseUrl) return { url: opts.databaseUrl, embedded: false, owner: false, stop: async () => {} };
@@ -239,44 +305,100 @@ export async function openDatabaseServer(opts: { dataDir: string; databaseUrl?: 
   }
 
   const running = await readPostmaster(files.dir);
-  if (running && isAlive(running.pid) && isPostgresProcess(running.pid)) {
-    const owner = await readOwner(files.owner);
-    if (owner && owner !== process.pid && isAlive(owner)) {
-      // Another storeos process (say `serve`) runs it: share it, and leave stopping to that process.
-      return { url: urlFor(password, running.port), embedded: true, owner: false, stop: async () => {} };
+  const state = running ? postmasterState(running.pid, files.dir) : 'gone';
+  if (running && state === 'ours') {
+    const owner = await readRef(files.owner);
+    if ((owner && isRunning(owner)) || (await liveClients(files)).length > 0) {
+      // Another storeos process (say `serve`) runs it: share it; the last one to let go stops it.
+      return joinServer(files, urlFor(password, running.port), log);
     }
     log?.warn({ pid: running.pid }, 'stopping a PostgreSQL left running by a storeos process that was killed');
     process.kill(running.pid, 'SIGINT');
     if (!(await waitForExit(running.pid, 60_000))) throw new Error(`PostgreSQL ${running.pid} did not stop; stop it and start again`);
+  } else if (running && state === 'other') {
+    // The lock file names a live process that is not our PostgreSQL (its pid was reused, say after a reboot):
+    // PostgreSQL would refuse to start while it names a live process of the same user. (When we cannot tell,
+    // the lock stays: PostgreSQL's own check is then the safe one.)
+    log?.warn({ pid: running.pid }, 'removing a stale PostgreSQL lock file');
+    await fs.rm(path.join(files.dir, 'postmaster.pid'), { force: true });
   }
+  await fs.rm(files.clients, { recursive: true, force: true });
 
   const saved = Number((await fs.readFile(files.port, 'utf8').catch(() => '')).trim());
   let port = Number.isInteger(saved) && saved > 0 ? saved : preferredPort;
-  if (!(await portIsFree(port))) port = await freePort();
+  if (!(await portIsFree(port))) {
+    const taken = port;
+    port = await freePort();
+    log?.info({ taken, port }, 'the embedded PostgreSQL port is taken; using another');
+  }
   await fs.writeFile(files.port, String(port));
 
-  const child: ChildProcess = await startPostgres(bin, files, port, user);
-  await fs.writeFile(files.owner, String(process.pid));
-  await ensureDatabase(password, port);
+  // Claim it before starting, so a storeos process arriving meanwhile joins instead of stopping it as an orphan.
+  await writeRef(files.owner, self());
+  let child: ChildProcess;
+  try {
+    child = await startPostgres(bin, files, port, user);
+    await ensureDatabase(password, port);
+  } catch (err) {
+    await fs.rm(files.owner, { force: true });
+    throw err;
+  }
   log?.info({ port }, 'embedded PostgreSQL ready');
+  return { url: urlFor(password, port), embedded: true, owner: true, stop: once(() => release(files, log, child)) };
+}
 
-  let stopped: Promise<void> | undefined;
-  return {
-    url: urlFor(password, port),
-    embedded: true,
-    owner: true,
-    stop() {
-      stopped ??= (async () => {
-        if (child.exitCode === null && child.pid) {
-          const done = new Promise<void>((r) => child.once('exit', () => r()));
-          child.kill('SIGINT'); // PostgreSQL's "fast" shutdown: roll back open transactions, checkpoint, exit.
-          await Promise.race([done, new Promise((r) => setTimeout(r, 30_000).unref())]);
-        }
-        await fs.rm(files.owner, { force: true });
-      })();
-      return stopped;
-    },
+const once = (fn: () => Promise<void>) => {
+  let done: Promise<void> | undefined;
+  return () => {
+    done ??= fn();
+    return done;
   };
+};
+
+/** Shares a server another storeos process runs: registered as its client, so whoever lets go last stops it. */
+async function joinServer(files: Files, url: string, log: Logger | undefined): Promise<DatabaseServer> {
+  await fs.mkdir(files.clients, { recursive: true });
+  const file = path.join(files.clients, `${process.pid}-${newSecret(6)}`);
+  await writeRef(file, self());
+  return {
+    url,
+    embedded: true,
+    owner: false,
+    stop: once(async () => {
+      await fs.rm(file, { force: true });
+      await release(files, log);
+    }),
+  };
+}
+
+/**
+ * Lets go of the embedded server: nothing more when another live process owns it; otherwise it is handed to
+ * a live client (say `serve`, which joined while a CLI command had started it), or stopped when none is left.
+ */
+async function release(files: Files, log: Logger | undefined, child?: ChildProcess): Promise<void> {
+  const owner = await readRef(files.owner);
+  // PostgreSQL runs on without us: let this process exit while its child runs.
+  const leave = () => child?.unref();
+  if (owner && !sameProcess(owner, self()) && isRunning(owner)) return leave();
+  const [heir] = await liveClients(files);
+  if (heir) {
+    await writeRef(files.owner, heir);
+    leave();
+    log?.info({ pid: heir.pid }, 'the embedded PostgreSQL is handed to another storeos process');
+    return;
+  }
+  if (child && child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGINT'); // PostgreSQL's "fast" shutdown: roll back open transactions, checkpoint, exit.
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000).unref())]);
+  } else if (!child) {
+    const running = await readPostmaster(files.dir);
+    if (running && postmasterState(running.pid, files.dir) === 'ours') {
+      process.kill(running.pid, 'SIGINT');
+      await waitForExit(running.pid, 30_000);
+    }
+  }
+  await fs.rm(files.owner, { force: true });
 }
 
 /** As root, PostgreSQL runs as `postgres`: every folder above the data directory must let that user through. */
@@ -288,8 +410,9 @@ async function assertReachableBy(dataDir: string, user: { uid: number; gid: numb
     const mine = st.uid === user.uid && (st.mode & 0o100) !== 0;
     const group = st.gid === user.gid && (st.mode & 0o010) !== 0;
     if (!others && !mine && !group) {
+      const where = dir === path.resolve(dataDir) ? `${dir} is` : `${dataDir} is inside ${dir},`;
       throw new Error(
-        `STOREOS_DATA_DIR: ${dataDir} is inside ${dir}, which the postgres user cannot enter (running as root); choose a data directory elsewhere, e.g. STOREOS_DATA_DIR=/var/lib/storeos, or run chmod o+x ${dir}`,
+        `STOREOS_DATA_DIR: ${where} a folder the postgres user cannot enter (running as root); run chmod o+x ${dir}, or choose a data directory elsewhere, e.g. STOREOS_DATA_DIR=/var/lib/storeos`,
       );
     }
     const parent = path.dirname(dir);

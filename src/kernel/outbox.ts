@@ -22,6 +22,19 @@ export async function publishEvent(tx: Executor, tenantId: string, topic: string
   await tx.execute(sql`SELECT pg_notify(${channel}, '')`);
 }
 
+/** Writes many domain events of one tenant in one statement, in the caller's transaction (bulk changes). */
+export async function publishEvents(tx: Executor, tenantId: string, events: { topic: string; payload: Record<string, unknown> }[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.execute(sql`INSERT INTO outbox (tenant_id, topic, payload)
+    SELECT ${tenantId}, t, p::jsonb FROM unnest(${sql.param(events.map((e) => e.topic))}::text[], ${sql.param(events.map((e) => JSON.stringify(e.payload)))}::text[]) AS x(t, p)`);
+  await notifyOutbox(tx);
+}
+
+/** Wakes the dispatchers at commit, after events were inserted into `outbox` by a statement of the caller's own. */
+export async function notifyOutbox(tx: Executor): Promise<void> {
+  await tx.execute(sql`SELECT pg_notify(${channel}, '')`);
+}
+
 /** A subscriber: runs in its own transaction together with its receipt, so a redelivered event is skipped. */
 export interface Subscriber {
   name: string;

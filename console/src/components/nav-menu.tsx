@@ -1,5 +1,16 @@
 // The console's module menu, drawn in the side bar on desktop and in the drawer on phones.
-import { ApartmentOutlined, AuditOutlined, HomeOutlined, KeyOutlined, ShopOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
+import {
+  AlertOutlined,
+  ApartmentOutlined,
+  AuditOutlined,
+  ControlOutlined,
+  HddOutlined,
+  HomeOutlined,
+  KeyOutlined,
+  ShopOutlined,
+  TeamOutlined,
+  UploadOutlined,
+} from '@ant-design/icons';
 import { useLocation, useNavigate } from '@tanstack/react-router';
 import { Menu, type MenuProps } from 'antd';
 import type { ReactNode } from 'react';
@@ -8,8 +19,8 @@ import { useAuth } from '../lib/auth.tsx';
 import type { Permission } from '../lib/permissions.ts';
 
 interface NavEntry {
-  path: '/' | '/org' | '/stores' | '/stores/import' | '/users' | '/api-keys' | '/audit';
-  label: 'home' | 'org' | 'stores' | 'import' | 'users' | 'apiKeys' | 'audit';
+  path: '/' | '/org' | '/stores' | '/stores/import' | '/devices' | '/alarms' | '/device-profiles' | '/users' | '/api-keys' | '/audit';
+  label: 'home' | 'org' | 'stores' | 'import' | 'devices' | 'alarms' | 'deviceProfiles' | 'users' | 'apiKeys' | 'audit';
   icon: ReactNode;
   permission?: Permission;
 }
@@ -19,6 +30,9 @@ const entries: NavEntry[] = [
   { path: '/org', label: 'org', icon: <ApartmentOutlined />, permission: 'org:read' },
   { path: '/stores', label: 'stores', icon: <ShopOutlined />, permission: 'stores:read' },
   { path: '/stores/import', label: 'import', icon: <UploadOutlined />, permission: 'stores:import' },
+  { path: '/devices', label: 'devices', icon: <HddOutlined />, permission: 'devices:read' },
+  { path: '/alarms', label: 'alarms', icon: <AlertOutlined />, permission: 'alarms:read' },
+  { path: '/device-profiles', label: 'deviceProfiles', icon: <ControlOutlined />, permission: 'devices:read' },
   { path: '/users', label: 'users', icon: <TeamOutlined />, permission: 'users:read' },
   { path: '/api-keys', label: 'apiKeys', icon: <KeyOutlined />, permission: 'apikeys:manage' },
   { path: '/audit', label: 'audit', icon: <AuditOutlined />, permission: 'audit:read' },

@@ -13,7 +13,13 @@ export type Permission =
   | 'users:read'
   | 'users:write'
   | 'apikeys:manage'
-  | 'audit:read';
+  | 'audit:read'
+  | 'devices:read'
+  | 'devices:write'
+  | 'devices:rpc'
+  | 'devices:profiles'
+  | 'alarms:read'
+  | 'alarms:ack';
 
 /** True when `granted` includes `permission`, directly or through a `resource:*` or `*` wildcard. */
 export function hasPermission(granted: readonly string[], permission: Permission): boolean {

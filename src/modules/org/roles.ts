@@ -17,6 +17,11 @@ export const permissions = [
   'devices:profiles',
   'alarms:read',
   'alarms:ack',
+  'customers:read',
+  'customers:write',
+  'customers:privacy',
+  'sources:manage',
+  'segments:manage',
 ] as const;
 
 export type Permission = (typeof permissions)[number];
@@ -52,10 +57,10 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'alarms:read',
     'alarms:ack',
   ],
-  store_manager: ['org:read', 'stores:read', 'stores:write', 'users:read', 'devices:read', 'devices:rpc', 'alarms:read', 'alarms:ack'],
-  associate: ['org:read', 'stores:read', 'devices:read', 'alarms:read'],
+  store_manager: ['org:read', 'stores:read', 'stores:write', 'users:read', 'devices:read', 'devices:rpc', 'alarms:read', 'alarms:ack', 'customers:read'],
+  associate: ['org:read', 'stores:read', 'devices:read', 'alarms:read', 'customers:read'],
   technician: ['org:read', 'stores:read', 'devices:read', 'devices:write', 'devices:rpc', 'alarms:read', 'alarms:ack'],
-  marketer: ['org:read', 'stores:read'],
+  marketer: ['org:read', 'stores:read', 'customers:read', 'segments:manage'],
   merchant_partner: ['stores:read'],
   viewer: ['org:read', 'stores:read', 'devices:read', 'alarms:read'],
 };

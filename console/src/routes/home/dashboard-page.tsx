@@ -2,13 +2,15 @@
 import { Card, Col, Descriptions, Row, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { StoreSummaryChart } from '../../components/store-summary-chart.tsx';
-import { useSession } from '../../lib/auth.tsx';
+import { useAuth, useSession } from '../../lib/auth.tsx';
 import { roleLabel } from '../../lib/roles.ts';
+import { AlarmSummaryChart } from '../alarms/alarm-summary-chart.tsx';
 
 /** The dashboard shown after sign-in. */
 export function DashboardPage() {
   const { t } = useTranslation();
   const session = useSession();
+  const { can } = useAuth();
 
   return (
     <Row gutter={[16, 16]} data-testid="dashboard">
@@ -36,6 +38,11 @@ export function DashboardPage() {
       <Col xs={24} lg={14}>
         <StoreSummaryChart />
       </Col>
+      {can('alarms:read') && (
+        <Col xs={24} lg={10}>
+          <AlarmSummaryChart showLink />
+        </Col>
+      )}
     </Row>
   );
 }

@@ -1,5 +1,5 @@
-// One org unit: its facts, its children, its stores, and (for org:write) add-child and rename.
-import { EditOutlined, PlusOutlined } from '@ant-design/icons';
+// One org unit: its facts, its children, its stores, and (for org:write) add-child, rename and move.
+import { DragOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { Button, Card, Descriptions, Space, Typography } from 'antd';
@@ -13,9 +13,11 @@ import type { OrgUnit, Page, Store } from '../../lib/api-types.ts';
 import { useAuth } from '../../lib/auth.tsx';
 import { useLanguage } from '../../lib/i18n.ts';
 import { orgUnitName } from '../../lib/org-units.ts';
+import { useIsPhone } from '../../lib/use-is-phone.ts';
 import { storeName } from '../stores/store-names.ts';
 import { OrgUnitDialog, type OrgUnitDialogMode } from './org-unit-dialog.tsx';
 import { OrgUnitKindTag } from './org-unit-kind.tsx';
+import { OrgUnitMoveDialog } from './org-unit-move-dialog.tsx';
 
 const storePreviewSize = 8;
 
@@ -59,9 +61,29 @@ export function OrgUnitDetails({ unit, units }: { unit: OrgUnit; units: readonly
   const language = useLanguage();
   const { can } = useAuth();
   const [dialog, setDialog] = useState<OrgUnitDialogMode | null>(null);
+  const [moving, setMoving] = useState(false);
   const parent = units.find((candidate) => candidate.id === unit.parentId);
   const children = units.filter((candidate) => candidate.parentId === unit.id);
   const canWrite = can('org:write');
+  const isPhone = useIsPhone();
+  // on a phone the buttons go below the facts: beside the title they squeeze it to a few letters
+  const actions = canWrite && (
+    <Space wrap>
+      {unit.kind !== 'store' && (
+        <Button icon={<PlusOutlined />} onClick={() => setDialog('create')} data-testid="org-add-child">
+          {t('org.addChild')}
+        </Button>
+      )}
+      <Button icon={<EditOutlined />} onClick={() => setDialog('rename')} data-testid="org-rename">
+        {t('org.rename')}
+      </Button>
+      {unit.parentId && (
+        <Button icon={<DragOutlined />} onClick={() => setMoving(true)} data-testid="org-move">
+          {t('org.move')}
+        </Button>
+      )}
+    </Space>
+  );
 
   return (
     <Space orientation="vertical" size={16} style={{ display: 'flex' }} data-testid="org-unit-details">
@@ -72,20 +94,7 @@ export function OrgUnitDetails({ unit, units }: { unit: OrgUnit; units: readonly
             <OrgUnitKindTag kind={unit.kind} />
           </Space>
         }
-        extra={
-          canWrite && (
-            <Space wrap>
-              {unit.kind !== 'store' && (
-                <Button icon={<PlusOutlined />} onClick={() => setDialog('create')} data-testid="org-add-child">
-                  {t('org.addChild')}
-                </Button>
-              )}
-              <Button icon={<EditOutlined />} onClick={() => setDialog('rename')} data-testid="org-rename">
-                {t('org.rename')}
-              </Button>
-            </Space>
-          )
-        }
+        extra={!isPhone && actions}
       >
         <Descriptions column={{ xs: 1, sm: 2 }} size="small">
           <Descriptions.Item label={t('org.code')}>{unit.code}</Descriptions.Item>
@@ -102,6 +111,7 @@ export function OrgUnitDetails({ unit, units }: { unit: OrgUnit; units: readonly
           </Descriptions.Item>
           <Descriptions.Item label={t('org.childCount')}>{children.length}</Descriptions.Item>
         </Descriptions>
+        {isPhone && actions && <div style={{ marginTop: 12 }}>{actions}</div>}
         {children.length > 0 && unit.kind !== 'region' && (
           <Typography.Paragraph style={{ marginTop: 12, marginBottom: 0 }}>
             <Space wrap size={[8, 4]}>
@@ -117,6 +127,7 @@ export function OrgUnitDetails({ unit, units }: { unit: OrgUnit; units: readonly
       {unit.kind !== 'store' && <StoreSummaryChart filters={{ orgUnitId: unit.id }} />}
       <UnitStores unit={unit} />
       {dialog && <OrgUnitDialog mode={dialog} unit={unit} onClose={() => setDialog(null)} />}
+      {moving && <OrgUnitMoveDialog unit={unit} units={units} onClose={() => setMoving(false)} />}
     </Space>
   );
 }

@@ -1,11 +1,13 @@
 // The store list: filters in the address, a summary chart, and pages loaded on demand.
-import { UploadOutlined } from '@ant-design/icons';
+import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { Button, Card, Empty, Flex, Skeleton, Space, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { StoreSummaryChart } from '../../components/store-summary-chart.tsx';
 import { useAuth } from '../../lib/auth.tsx';
 import { useIsPhone } from '../../lib/use-is-phone.ts';
+import { StoreCreateDialog } from './store-create-dialog.tsx';
 import { StoreFilters } from './store-filters.tsx';
 import { StoreListView } from './store-list-view.tsx';
 import { useStoreList } from './store-queries.ts';
@@ -21,6 +23,7 @@ export function StoreListPage() {
   const navigate = routeApi.useNavigate();
   const list = useStoreList(filters);
   const stores = list.data?.pages.flatMap((page) => page.data) ?? [];
+  const [creating, setCreating] = useState(false);
 
   return (
     <Space orientation="vertical" size={16} style={{ display: 'flex' }}>
@@ -28,11 +31,18 @@ export function StoreListPage() {
         <Typography.Title level={4} style={{ margin: 0 }}>
           {t('stores.title')}
         </Typography.Title>
-        {can('stores:import') && (
-          <Link to="/stores/import">
-            <Button icon={<UploadOutlined />}>{t('import.title')}</Button>
-          </Link>
-        )}
+        <Space wrap>
+          {can('stores:import') && (
+            <Link to="/stores/import">
+              <Button icon={<UploadOutlined />}>{t('import.title')}</Button>
+            </Link>
+          )}
+          {can('stores:create') && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="store-create">
+              {t('storeCreate.title')}
+            </Button>
+          )}
+        </Space>
       </Flex>
       <StoreSummaryChart filters={filters} />
       <Card>
@@ -59,6 +69,7 @@ export function StoreListPage() {
           )}
         </Flex>
       </Card>
+      {creating && <StoreCreateDialog parentOrgUnitId={filters.orgUnitId} onClose={() => setCreating(false)} />}
     </Space>
   );
 }

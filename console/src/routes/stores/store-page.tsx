@@ -8,6 +8,8 @@ import { ApiError } from '../../lib/api-client.ts';
 import type { StoreDetail } from '../../lib/api-types.ts';
 import { useAuth } from '../../lib/auth.tsx';
 import { useLanguage } from '../../lib/i18n.ts';
+import { StoreAlarmsCard } from '../alarms/store-alarms-card.tsx';
+import { StoreDevicesCard } from '../devices/store-devices-card.tsx';
 import { SpecialHoursCard } from './special-hours-card.tsx';
 import { StoreDetailsCard } from './store-details-card.tsx';
 import { StoreLifecycleActions } from './store-lifecycle-actions.tsx';
@@ -67,6 +69,7 @@ export function StorePage() {
   const { storeId } = routeApi.useParams();
   const store = useStore(storeId);
   const parentName = useParentName();
+  const { can } = useAuth();
 
   if (store.isPending) return <Skeleton active paragraph={{ rows: 8 }} />;
   if (store.isError) {
@@ -97,6 +100,16 @@ export function StorePage() {
       />
       <StoreHeader store={store.data} />
       <Row gutter={[16, 16]}>
+        {can('devices:read') && (
+          <Col xs={24} xl={can('alarms:read') ? 14 : 24}>
+            <StoreDevicesCard storeId={store.data.id} />
+          </Col>
+        )}
+        {can('alarms:read') && (
+          <Col xs={24} xl={can('devices:read') ? 10 : 24}>
+            <StoreAlarmsCard storeId={store.data.id} />
+          </Col>
+        )}
         <Col xs={24} xl={12}>
           <StoreDetailsCard store={store.data} />
         </Col>

@@ -1,0 +1,49 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * CPU time of processes from /proc (Linux; zero elsewhere), for `storeos bench telemetry` to say where the machine's
+ * cores went during a run: the server, PostgreSQL, the publishers.
+ */
+
+const ticksPerSecond = 100;
+
+/** User plus system CPU seconds a process and its exited children have used so far (0 when it is gone). */
+function cpuOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime 14, stime 15, and the exited children's 16, 17.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / ticksPerSecond;
+  } catch {
+    return 0;
+  }
+}
+
+/** The process and all its descendants now. */
+export function withDescendants(root: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const name of readdirSafe('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(name)]);
+    } catch {}
+  }
+  const out = [root];
+  for (let i = 0; i < out.length; i++) out.push(...(parents.get(out[i]) ?? []));
+  return out;
+}
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** CPU seconds of a group of processes, found again at every reading (PostgreSQL forks backends). */
+export function cpuSeconds(pids: () => number[]): number {
+  return pids().reduce((sum, pid) => sum + cpuOf(pid), 0);
+}

@@ -1,0 +1,84 @@
+// Live updates from GET /live (Server-Sent Events, same origin, the session cookie): a device's or a
+// store's telemetry, online status and alarm changes, while a screen that shows them is open.
+import { useEffect, useRef, useState } from 'react';
+import { apiUrl } from './api-client.ts';
+import type { LiveEvent } from './api-types.ts';
+
+/** Whose events to follow: exactly one of a device and a store; null follows nothing. */
+export type LiveFilter = { deviceId: string } | { storeId: string } | null;
+
+/** `connecting` until the server said ready; `live` while events flow; `closed` when it refused or went away. */
+export type LiveState = 'connecting' | 'live' | 'closed';
+
+const eventKinds: readonly LiveEvent['kind'][] = ['telemetry', 'alarm', 'status'];
+
+/** After the server closed the stream for good (a 404, a restart), try again this much later. */
+const reopenAfterMs = 10_000;
+
+interface LiveHandlers {
+  onEvent: (event: LiveEvent) => void;
+  /**
+   * The stream (re)opened: what happened while it was down was missed, so reload what the screen shows.
+   * Not called for the first opening.
+   */
+  onReconnect?: () => void;
+}
+
+/** Follows the live events of a device or a store while mounted; answers the connection state. */
+export function useLiveEvents(filter: LiveFilter, handlers: LiveHandlers): LiveState {
+  const [state, setState] = useState<LiveState>('connecting');
+  // the latest handlers, without reopening the stream when a render makes new ones
+  const latest = useRef(handlers);
+  latest.current = handlers;
+  const query = filter ? ('deviceId' in filter ? { deviceId: filter.deviceId } : { storeId: filter.storeId }) : null;
+  const url = query ? apiUrl('/live', query) : null;
+
+  useEffect(() => {
+    if (!url || typeof EventSource === 'undefined') {
+      setState('closed');
+      return;
+    }
+    let source: EventSource | null = null;
+    let reopen: ReturnType<typeof setTimeout> | undefined;
+    let opened = false;
+    let disposed = false;
+
+    const open = () => {
+      setState('connecting');
+      source = new EventSource(url);
+      source.addEventListener('ready', () => {
+        setState('live');
+        if (opened) latest.current.onReconnect?.();
+        opened = true;
+      });
+      for (const kind of eventKinds) {
+        source.addEventListener(kind, (message) => {
+          try {
+            latest.current.onEvent(JSON.parse((message as MessageEvent<string>).data) as LiveEvent);
+          } catch {
+            // a malformed event is skipped; the next one carries the state again
+          }
+        });
+      }
+      source.onerror = () => {
+        if (disposed || !source) return;
+        // the browser retries by itself while the stream is CONNECTING; CLOSED means it gave up
+        if (source.readyState === EventSource.CLOSED) {
+          setState('closed');
+          source.close();
+          reopen = setTimeout(open, reopenAfterMs);
+        } else {
+          setState('connecting');
+        }
+      };
+    };
+    open();
+    return () => {
+      disposed = true;
+      clearTimeout(reopen);
+      source?.close();
+    };
+  }, [url]);
+
+  return state;
+}

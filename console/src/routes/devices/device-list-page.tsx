@@ -1,0 +1,73 @@
+// Every device in the caller's scope: filters in the address, pages loaded on demand, create.
+import { PlusOutlined } from '@ant-design/icons';
+import { getRouteApi, useNavigate } from '@tanstack/react-router';
+import { Button, Card, Empty, Flex, Skeleton, Space, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useAuth } from '../../lib/auth.tsx';
+import { useIsPhone } from '../../lib/use-is-phone.ts';
+import { DeviceCreateDialog } from './device-create-dialog.tsx';
+import { DeviceFilters } from './device-filters.tsx';
+import { DeviceListView } from './device-list-view.tsx';
+import { useDeviceList } from './device-queries.ts';
+
+const routeApi = getRouteApi('/signed-in/devices');
+
+/** The device list screen. */
+export function DeviceListPage() {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const isPhone = useIsPhone();
+  const filters = routeApi.useSearch();
+  const navigate = routeApi.useNavigate();
+  const toDevice = useNavigate();
+  const list = useDeviceList(filters);
+  const devices = list.data?.pages.flatMap((page) => page.data) ?? [];
+  const [creating, setCreating] = useState(false);
+
+  return (
+    <Space orientation="vertical" size={16} style={{ display: 'flex' }} data-testid="device-list-page">
+      <Flex justify="space-between" align="center" wrap gap={8}>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {t('devices.title')}
+        </Typography.Title>
+        {can('devices:write') && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="device-create">
+            {t('devices.create')}
+          </Button>
+        )}
+      </Flex>
+      <Card>
+        <DeviceFilters value={filters} onChange={(next) => void navigate({ search: next, replace: true })} />
+      </Card>
+      <Card styles={{ body: isPhone ? { padding: 8 } : undefined }}>
+        {list.isPending && isPhone ? (
+          <Skeleton active />
+        ) : list.isError ? (
+          <Empty description={t('errors.loadFailed')} />
+        ) : devices.length === 0 && isPhone ? (
+          <Empty description={t('devices.empty')} />
+        ) : (
+          <DeviceListView devices={devices} loading={list.isFetching && !list.isFetchingNextPage} />
+        )}
+        <Flex justify="space-between" align="center" style={{ marginTop: 12 }} wrap gap={8}>
+          <Typography.Text type="secondary" data-testid="device-count" data-count={devices.length} data-loading={list.isFetching}>
+            {t('devices.loaded', { count: devices.length })}
+          </Typography.Text>
+          {list.hasNextPage && (
+            <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage} data-testid="device-load-more">
+              {t('common.loadMore')}
+            </Button>
+          )}
+        </Flex>
+      </Card>
+      {creating && (
+        <DeviceCreateDialog
+          storeId={filters.storeId}
+          onClose={() => setCreating(false)}
+          onCreated={(deviceId) => void toDevice({ to: '/devices/$deviceId', params: { deviceId }, search: { tab: 'credentials' } })}
+        />
+      )}
+    </Space>
+  );
+}

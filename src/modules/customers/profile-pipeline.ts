@@ -1,0 +1,153 @@
+import type PgBoss from 'pg-boss';
+import type { Deps } from '../../kernel/context.ts';
+import type { HttpApp } from '../../kernel/http.ts';
+import type { ScheduledJob } from '../../kernel/jobs.ts';
+import type { ProfilePipeline } from './contract.ts';
+import { SuppressionList } from './consent.ts';
+import { CustomerSettings } from './customer-settings.ts';
+import { IdentityGraph } from './identity-graph.ts';
+import { privacyRoutes } from './privacy-routes.ts';
+import { profileRoutes } from './profile-routes.ts';
+import { applyBatch, type Clock, type UpdateRuntime } from './profile-updates.ts';
+import { runSegmentRecompute, runTraitBackfill } from './recompute-jobs.ts';
+import { recomputeRfmBoundaries } from './rfm.ts';
+import { SegmentCatalog } from './segment-engine.ts';
+import { segmentRoutes } from './segment-routes.ts';
+import { SegmentTimers } from './segment-timers.ts';
+import type { RecomputeQueue } from './segments.ts';
+import type { ProfiledEvent } from './store-activity.ts';
+
+/** What the profile side's routes are built with. */
+export interface ProfileModule {
+  deps: Deps;
+  rt: UpdateRuntime;
+  graph: IdentityGraph;
+  guard: SuppressionList;
+  queue: RecomputeQueue;
+}
+
+/** The profile half of the customers module as the app wires it (docs/customers.md). */
+export interface CustomerProfiles extends ProfileModule {
+  /** For the collector: `resolver.resolve(tx, tenantId, events)` inside the ingest transaction. */
+  resolver: IdentityGraph;
+  /** For the collector: `pipeline.onCommitted(tenantId, events)` after each commit. */
+  pipeline: ProfilePipeline;
+  /** Profile timers: segment windows, computed-trait windows, RFM windows. */
+  timers: SegmentTimers;
+  /** Every profile, segment and privacy route, to register under /api/v1. */
+  routes: (app: HttpApp) => Promise<void>;
+  /** Recurring jobs for the kernel's Jobs (pg-boss). */
+  jobs: ScheduledJob[];
+  /** Loads suppressions, starts the timers and, given pg-boss, takes recomputes from its queue. */
+  start(boss?: PgBoss): Promise<void>;
+  stop(): Promise<void>;
+  /** Resolves when in-process background work (pipeline runs, recomputes without pg-boss) is done (tests, benches). */
+  idle(): Promise<void>;
+}
+
+const recomputeQueue = 'customer-recompute';
+
+/** Creates the profile side of one node: identity graph, pipeline, collection guard, timers, routes and jobs. */
+export function createCustomerProfiles(deps: Deps, opts: { clock?: Clock; timerPollMs?: number } = {}): CustomerProfiles {
+  const { db, log } = deps;
+  const settings = new CustomerSettings(db);
+  const rt: UpdateRuntime = { db, settings, catalog: new SegmentCatalog(db), clock: opts.clock ?? { now: () => new Date() } };
+  const graph = new IdentityGraph(async (tenantId) => (await settings.get(tenantId)).identity);
+  const guard = new SuppressionList(db, (tenantId) => settings.identityNow(tenantId));
+  const timers = new SegmentTimers(rt, log, { pollMs: opts.timerPollMs });
+  let boss: PgBoss | undefined;
+  let background: Promise<unknown> = Promise.resolve();
+  const track = (work: () => Promise<unknown>) => {
+    const next = background.then(work).catch((err) => log.error({ err }, 'customer profile background work failed'));
+    background = next;
+    return next;
+  };
+
+  const run = async (job: { tenantId: string; kind: 'segment' | 'trait'; id: string }) => {
+    if (job.kind === 'segment') await runSegmentRecompute(rt, queue, job.tenantId, job.id);
+    else await runTraitBackfill(rt, queue, job.tenantId, job.id);
+  };
+  const queue: RecomputeQueue = {
+    async enqueue(job) {
+      if (boss) await boss.send(recomputeQueue, job, { retryLimit: 3, retryDelay: 5 });
+      else void track(() => run(job));
+    },
+  };
+
+  const pipeline: ProfilePipeline = {
+    async onCommitted(tenantId, events) {
+      graph.committed(
+        tenantId,
+        events.map((e) => e.messageId),
+      );
+      // Large flushes in slices: one person's lock is never held for a whole 10,000-event batch.
+      for (let i = 0; i < events.length; i += 2000) {
+        const slice: ProfiledEvent[] = events.slice(i, i + 2000);
+        try {
+          await applyBatch(rt, tenantId, slice);
+        } catch (err) {
+          log.error({ err, tenantId, events: slice.length }, 'profile pipeline failed; the profiles are rebuilt from their events on their next event');
+          await db.pool
+            .query('UPDATE profiles SET rebuild_needed = true WHERE id = ANY($1::text[])', [[...new Set(slice.map((e) => e.profileId))]])
+            .catch(() => {});
+        }
+      }
+    },
+  };
+
+  const module: ProfileModule = { deps, rt, graph, guard, queue };
+  return {
+    ...module,
+    resolver: graph,
+    pipeline,
+    timers,
+    async routes(app: HttpApp) {
+      await app.register(profileRoutes(module));
+      await app.register(segmentRoutes(module));
+      await app.register(privacyRoutes(module));
+    },
+    jobs: [
+      {
+        name: 'customer-rfm-boundaries',
+        cron: '40 2 * * *',
+        run: async () => {
+          const tenants = await db.pool.query<{ id: string }>('SELECT id FROM tenants');
+          for (const t of tenants.rows) await recomputeRfmBoundaries(db, t.id, rt.clock.now());
+          for (const t of tenants.rows) {
+            // Recency drifts with time: segments reading RFM are recomputed with the new scores.
+            const segs = await db.pool.query<{ id: string }>(`SELECT id FROM segments WHERE tenant_id = $1 AND definition::text LIKE '%"type": "rfm"%'`, [
+              t.id,
+            ]);
+            for (const s of segs.rows) await queue.enqueue({ tenantId: t.id, kind: 'segment', id: s.id });
+            settings.invalidate(t.id);
+          }
+          return { tenants: tenants.rows.length };
+        },
+      },
+    ],
+    async start(b?: PgBoss) {
+      await guard.start();
+      timers.start();
+      if (b) {
+        await b.createQueue(recomputeQueue);
+        await b.work<{ tenantId: string; kind: 'segment' | 'trait'; id: string }>(recomputeQueue, async (jobs) => {
+          for (const job of jobs) await run(job.data);
+        });
+        boss = b;
+      }
+    },
+    async stop() {
+      timers.stop();
+      guard.stop();
+      boss = undefined;
+      await background;
+    },
+    async idle() {
+      let seen: Promise<unknown> | undefined;
+      while (seen !== background) {
+        seen = background;
+        await seen;
+      }
+    },
+  };
+}

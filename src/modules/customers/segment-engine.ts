@@ -1,0 +1,219 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Database, Executor } from '../../kernel/db.ts';
+import { notifyOutbox } from '../../kernel/outbox.ts';
+import type { ComputedTrait, ComputedTraitDefinition } from './computed-traits.ts';
+import type { SegmentProgress } from './profiles-schema.ts';
+import type { Condition } from './segment-conditions.ts';
+import { type ChangeReason, applyMembershipChanges, type MembershipChange } from './segment-membership.ts';
+import { type CompileContext, compileDefinition, nextChangeJoins, nextChangeSql } from './segment-sql.ts';
+
+/** A live segment as the engine evaluates it. */
+export interface LiveSegment {
+  id: string;
+  version: number;
+  definition: Condition;
+}
+
+/** Everything evaluation needs of a tenant: segments, computed traits, org-unit paths named by store conditions. */
+export interface Catalog {
+  segments: LiveSegment[];
+  traits: ComputedTrait[];
+  orgPaths: Map<string, string>;
+}
+
+function storeUnits(c: Condition): string[] {
+  if (c.type === 'and' || c.type === 'or') return c.conditions.flatMap(storeUnits);
+  if (c.type === 'not') return storeUnits(c.condition);
+  return c.type === 'store' ? [c.orgUnitId] : [];
+}
+
+/** Loads catalogs per tenant, cached briefly; a local change invalidates at once, another node's within `ttlMs`. */
+export class SegmentCatalog {
+  private readonly cache = new Map<string, { at: number; value: Catalog }>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly ttlMs = 2000,
+  ) {}
+
+  /** The catalog of a tenant. */
+  async get(tenantId: string): Promise<Catalog> {
+    const hit = this.cache.get(tenantId);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.value;
+    const segs = await this.db.pool.query<{ id: string; version: number; definition: Condition }>(
+      'SELECT id, version, definition FROM segments WHERE tenant_id = $1 ORDER BY id',
+      [tenantId],
+    );
+    const traits = await this.db.pool.query<{ id: string; key: string; definition: ComputedTraitDefinition }>(
+      'SELECT id, key, definition FROM computed_traits WHERE tenant_id = $1 ORDER BY id',
+      [tenantId],
+    );
+    const units = [...new Set(segs.rows.flatMap((s) => storeUnits(s.definition)))];
+    const paths = units.length
+      ? await this.db.pool.query<{ id: string; path: string }>('SELECT id, path FROM org_units WHERE tenant_id = $1 AND id = ANY($2::text[])', [
+          tenantId,
+          units,
+        ])
+      : { rows: [] };
+    const value: Catalog = { segments: segs.rows, traits: traits.rows, orgPaths: new Map(paths.rows.map((r) => [r.id, r.path])) };
+    this.cache.set(tenantId, { at: Date.now(), value });
+    return value;
+  }
+
+  /** Drops a tenant's cached catalog. */
+  invalidate(tenantId: string): void {
+    this.cache.delete(tenantId);
+  }
+}
+
+/** The compile context of a catalog. */
+export function compileContext(catalog: Catalog, tenantId: string, now: Date, orderEvent: string, scope?: string[]): CompileContext {
+  return {
+    tenantId,
+    now,
+    scope,
+    traitIds: new Map(catalog.traits.map((t) => [t.key, { id: t.id, kind: t.definition.kind }])),
+    segments: new Map(catalog.segments.map((s) => [s.id, s.definition])),
+    orgPaths: catalog.orgPaths,
+    orderEvent,
+  };
+}
+
+/**
+ * Evaluates every segment for some profiles and applies the differences (members, history, outbox events), then
+ * sets each profile's segment timers to the next instant a window can change its membership. One query evaluates all
+ * segments for the whole batch.
+ */
+export async function evaluateProfiles(
+  tx: Executor,
+  catalog: Catalog,
+  tenantId: string,
+  profileIds: string[],
+  now: Date,
+  reason: ChangeReason,
+  orderEvent: string,
+): Promise<MembershipChange[]> {
+  if (catalog.segments.length === 0 || profileIds.length === 0) return [];
+  const cx = compileContext(catalog, tenantId, now, orderEvent, profileIds);
+  const columns: SQL[] = [];
+  const windowed: boolean[] = [];
+  catalog.segments.forEach((s, k) => {
+    const c = compileDefinition(s.definition, cx);
+    columns.push(sql`${c.predicate} AS ${sql.raw(`m${k}`)}`, sql`${nextChangeSql(c.windows)} AS ${sql.raw(`d${k}`)}`);
+    windowed.push(c.windows.length > 0);
+  });
+  const r = await tx.execute<Record<string, string | boolean | Date | string[] | null>>(sql`
+    SELECT p.id, array(SELECT m.segment_id FROM segment_members m WHERE m.profile_id = p.id) AS current, ${sql.join(columns, sql`, `)} FROM profiles p
+    WHERE p.tenant_id = ${tenantId} AND p.merged_into IS NULL AND p.id = ANY(${sql.param(profileIds)}::text[])`);
+  const isMember = new Set(r.rows.flatMap((x) => (x.current as string[]).map((s) => `${s}|${x.id}`)));
+  const changes: MembershipChange[] = [];
+  const timers: { s: string; p: string; d: string }[] = [];
+  for (const row of r.rows) {
+    const profileId = String(row.id);
+    catalog.segments.forEach((s, k) => {
+      const now = row[`m${k}`] === true;
+      const was = isMember.has(`${s.id}|${profileId}`);
+      if (now !== was) changes.push({ segmentId: s.id, profileId, entered: now });
+      const due = row[`d${k}`];
+      if (windowed[k] && due) timers.push({ s: s.id, p: profileId, d: new Date(due as Date).toISOString() });
+    });
+  }
+  const made = await applyMembershipChanges(tx, tenantId, changes, reason, now);
+  // One statement: drop the timers no longer due, upsert the others (disjoint rows, so no row is touched twice).
+  await tx.execute(sql`
+    WITH x AS (SELECT * FROM unnest(${sql.param(timers.map((t) => t.s))}::text[], ${sql.param(timers.map((t) => t.p))}::text[], ${sql.param(timers.map((t) => t.d))}::text[]) AS x(s, p, d)),
+    gone AS (
+      DELETE FROM profile_timers t WHERE t.kind = 'segment' AND t.profile_id = ANY(${sql.param(profileIds)}::text[])
+        AND NOT EXISTS (SELECT 1 FROM x WHERE x.s = t.ref_id AND x.p = t.profile_id)
+    )
+    INSERT INTO profile_timers (kind, ref_id, profile_id, tenant_id, due_at) SELECT 'segment', s, p, ${tenantId}, d::timestamptz FROM x
+    ON CONFLICT (kind, ref_id, profile_id) DO UPDATE SET due_at = excluded.due_at WHERE profile_timers.due_at IS DISTINCT FROM excluded.due_at`);
+  return made;
+}
+
+/** How many live profiles a definition selects now (the live estimate while editing). */
+export async function estimateDefinition(db: Database, catalog: Catalog, tenantId: string, definition: Condition, now: Date, orderEvent: string) {
+  const units = storeUnits(definition).filter((u) => !catalog.orgPaths.has(u));
+  const orgPaths = new Map(catalog.orgPaths);
+  if (units.length) {
+    const r = await db.pool.query<{ id: string; path: string }>('SELECT id, path FROM org_units WHERE tenant_id = $1 AND id = ANY($2::text[])', [
+      tenantId,
+      units,
+    ]);
+    for (const row of r.rows) orgPaths.set(row.id, row.path);
+  }
+  const c = compileDefinition(definition, compileContext({ ...catalog, orgPaths }, tenantId, now, orderEvent));
+  return db.orm.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL statement_timeout = '20s'`);
+    const r = await tx.execute<{ n: number; total: number }>(sql`
+      SELECT count(*) FILTER (WHERE ${c.predicate}) AS n, count(*) AS total FROM profiles p WHERE p.tenant_id = ${tenantId} AND p.merged_into IS NULL`);
+    return { count: Number(r.rows[0]?.n ?? 0), total: Number(r.rows[0]?.total ?? 0) };
+  });
+}
+
+/**
+ * Recomputes a segment over the whole tenant: evaluates the definition once into a temporary table, then applies
+ * entries and exits (members, history, one outbox event each), timers and the size, reporting progress between
+ * steps. Profiles that events touched meanwhile are evaluated again afterwards, so a recompute never undoes them.
+ */
+export async function recomputeSegment(db: Database, catalog: Catalog, tenantId: string, segmentId: string, now: Date, orderEvent: string) {
+  const seg = catalog.segments.find((s) => s.id === segmentId);
+  if (!seg) return undefined;
+  const started = new Date();
+  const progress: SegmentProgress = { phase: 'evaluating', done: 0, total: 6, entered: 0, exited: 0, startedAt: started.toISOString() };
+  const report = (phase: string) => {
+    progress.phase = phase;
+    progress.done++;
+    return db.pool.query('UPDATE segments SET progress = $2::jsonb WHERE id = $1', [segmentId, JSON.stringify(progress)]);
+  };
+  await db.pool.query(`UPDATE segments SET status = 'computing', progress = $2::jsonb WHERE id = $1`, [segmentId, JSON.stringify(progress)]);
+  const c = compileDefinition(seg.definition, compileContext(catalog, tenantId, now, orderEvent));
+  const { joins, expr } = nextChangeJoins(c.windows);
+  const iso = now.toISOString();
+  await db.orm.transaction(async (tx) => {
+    // One recompute of a segment at a time, across nodes.
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`segment:${segmentId}`}))`);
+    await tx.execute(sql`
+      CREATE TEMP TABLE seg_eval ON COMMIT DROP AS SELECT * FROM (SELECT p.id, ${c.predicate} AS member, ${expr} AS due FROM profiles p${joins}
+        WHERE p.tenant_id = ${tenantId} AND p.merged_into IS NULL) x WHERE member OR due IS NOT NULL`);
+    await tx.execute(sql`CREATE TEMP TABLE seg_changes (profile_id text, entered boolean) ON COMMIT DROP`);
+    await report('entries');
+    const ins = await tx.execute(sql`
+      WITH ins AS (INSERT INTO segment_members (segment_id, profile_id, tenant_id, entered_at)
+        SELECT ${segmentId}, id, ${tenantId}, ${iso}::timestamptz FROM seg_eval WHERE member ON CONFLICT DO NOTHING RETURNING profile_id)
+      INSERT INTO seg_changes SELECT profile_id, true FROM ins`);
+    progress.entered = ins.rowCount ?? 0;
+    await report('exits');
+    const del = await tx.execute(sql`
+      WITH del AS (DELETE FROM segment_members m WHERE m.segment_id = ${segmentId}
+        AND NOT EXISTS (SELECT 1 FROM seg_eval x WHERE x.id = m.profile_id AND x.member) RETURNING profile_id)
+      INSERT INTO seg_changes SELECT profile_id, false FROM del`);
+    progress.exited = del.rowCount ?? 0;
+    await report('history');
+    await tx.execute(sql`
+      INSERT INTO segment_history (tenant_id, segment_id, profile_id, kind, reason, at)
+      SELECT ${tenantId}, ${segmentId}, profile_id, CASE WHEN entered THEN 'entered' ELSE 'exited' END, 'recompute', ${iso}::timestamptz FROM seg_changes`);
+    await tx.execute(sql`
+      INSERT INTO outbox (tenant_id, topic, payload)
+      SELECT ${tenantId}, CASE WHEN entered THEN 'segment.entered' ELSE 'segment.exited' END,
+        jsonb_build_object('segmentId', ${segmentId}::text, 'profileId', profile_id, 'reason', 'recompute', 'at', ${iso}::text) FROM seg_changes`);
+    await notifyOutbox(tx);
+    await report('timers');
+    await tx.execute(sql`DELETE FROM profile_timers WHERE kind = 'segment' AND ref_id = ${segmentId}`);
+    await tx.execute(sql`
+      INSERT INTO profile_timers (kind, ref_id, profile_id, tenant_id, due_at) SELECT 'segment', ${segmentId}, id, ${tenantId}, due FROM seg_eval WHERE due IS NOT NULL`);
+    await report('counting');
+    await tx.execute(sql`
+      INSERT INTO segment_daily_counts (segment_id, day, tenant_id, entered, exited)
+      VALUES (${segmentId}, ${iso.slice(0, 10)}, ${tenantId}, ${progress.entered ?? 0}, ${progress.exited ?? 0})
+      ON CONFLICT (segment_id, day) DO UPDATE SET entered = segment_daily_counts.entered + excluded.entered, exited = segment_daily_counts.exited + excluded.exited`);
+    progress.done = progress.total;
+    progress.phase = 'done';
+    progress.finishedAt = new Date().toISOString();
+    await tx.execute(sql`
+      UPDATE segments SET member_count = (SELECT count(*) FROM segment_members WHERE segment_id = ${segmentId}),
+        status = CASE WHEN version = ${seg.version} THEN 'ready' ELSE status END, progress = ${JSON.stringify(progress)}::jsonb
+      WHERE id = ${segmentId}`);
+  });
+  return { ...progress, since: started };
+}
