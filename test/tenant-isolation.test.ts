@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPassword, seedDemo } from '../src/commands/seed-demo.ts';
 import { createTestApp, type TestApp } from './harness.ts';
@@ -39,6 +40,28 @@ interface World {
 }
 
 const v1 = '/api/v1';
+
+/** Route prefixes whose isolation is walked by a module's own test file (which must exist). */
+const walkedElsewhere: Record<string, string[]> = {
+  'src/modules/devices/devices-isolation.test.ts': [
+    `${v1}/devices`,
+    `${v1}/device-profiles`,
+    `${v1}/rpc/`,
+    `${v1}/live`,
+    `${v1}/stores/:id/devices`,
+  ],
+  'src/modules/devices/alarm-routes.test.ts': [`${v1}/alarms`, `${v1}/stores/:id/alarms`],
+  'src/modules/devices/device-api.test.ts': [`${v1}/:token`, `${v1}/provision`],
+  'src/modules/customers/sources.test.ts': [`${v1}/sources`],
+  'src/modules/customers/privacy.test.ts': [`${v1}/privacy`],
+  'src/modules/customers/customers-isolation.test.ts': [
+    `${v1}/profiles`,
+    `${v1}/segments`,
+    `${v1}/computed-traits`,
+    `${v1}/customer-settings`,
+    `${v1}/consent`,
+  ],
+};
 const idPattern = /\b[a-z]{2,3}_[0-9a-z]{16}\b/g;
 
 /** The calls that try to reach a world's things, per route. Routes whose path carries an id. */
@@ -344,7 +367,9 @@ describe('tenant and scope isolation', () => {
   afterAll(() => t.close());
 
   it('knows how to call every route of the API, and nothing else', async () => {
-    const api = [...routes].filter((r) => r.split(' ')[1].startsWith(`${v1}/`)).sort();
+    // Routes of later modules are walked by their module's own isolation tests; every such route must belong to one.
+    const delegated = (r: string) => Object.entries(walkedElsewhere).some(([file, prefixes]) => existsSync(file) && prefixes.some((p) => r.split(' ')[1].startsWith(p)));
+    const api = [...routes].filter((r) => r.split(' ')[1].startsWith(`${v1}/`) && !delegated(r)).sort();
     const known = [...Object.keys(idRoutes), ...Object.keys(referenceRoutes), ...listRoutes, ...selfRoutes];
     expect(api.length).toBeGreaterThan(20);
     expect(api).toEqual([...new Set(known)].sort());
@@ -355,7 +380,7 @@ describe('tenant and scope isolation', () => {
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replaceAll(/\{(\w+)\}/g, ':$1')}`),
     );
-    expect(documented.sort()).toEqual(api);
+    expect(documented.filter((r) => r.split(" ")[1].startsWith(`${v1}/`) && !delegated(r)).sort()).toEqual(api);
   });
 
   /** Rows of the demo's target worlds and of the whole other tenant, to prove nothing moved. */
@@ -451,7 +476,7 @@ describe('tenant and scope isolation', () => {
     expect(failures).toEqual([]);
     expect(probes).toBeGreaterThan(150);
     expect(await snapshot()).toEqual(before);
-  });
+  }, 180_000);
 
   describe('lists hold only what is in scope', () => {
     const list = async (caller: string, url: string) => {

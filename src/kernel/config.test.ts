@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       bodyLimit: 1_048_576,
       importLimit: 10_485_760,
       sessionHours: 12,
+      sourceRate: 5000,
       dbPoolSize: 20,
     });
   });

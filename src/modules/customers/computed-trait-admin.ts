@@ -18,6 +18,7 @@ export const computedTraitBody = z.strictObject({
   name: text(120),
   definition: computedTraitDefinition,
 });
+/** A change to a computed trait (its key stays). */
 export const computedTraitPatch = computedTraitBody.omit({ key: true }).partial();
 
 type Row = { id: string; key: string; name: string; definition: ComputedTraitDefinition; status: string; created_at: Date; updated_at: Date };

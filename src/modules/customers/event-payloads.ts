@@ -32,6 +32,8 @@ export interface EventFrame {
   batchSentAt?: unknown;
   /** The batch's `context`, under each event's own. */
   batchContext?: Record<string, unknown>;
+  /** Worked out once per request by the first check: receivedAt as text, the batch's sentAt parsed. */
+  prepared?: { receivedIso: string; batchSent: Date | undefined | Refusal };
 }
 
 /** A valid event with its COPY row (without the profile id) and its stored size. */
@@ -52,9 +54,11 @@ export interface RefusedEvent {
   type?: string;
 }
 
+type Refusal = { code: RefusalCode; reason: string };
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function idOf(v: unknown, name: string): string | null | RefusedEvent {
+function idOf(v: unknown, name: string): string | null | Refusal {
   if (v === undefined || v === null || v === '') return null;
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   if (typeof v !== 'string') return { code: 'field', reason: `${name} must be a string` };
@@ -63,7 +67,7 @@ function idOf(v: unknown, name: string): string | null | RefusedEvent {
   return p ? { code: 'unstorable_text', reason: `${name} ${p}` } : v;
 }
 
-function dateOf(v: unknown, name: string): Date | undefined | RefusedEvent {
+function dateOf(v: unknown, name: string): Date | undefined | Refusal {
   if (v === undefined || v === null) return undefined;
   const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
   if (Number.isNaN(ms)) return { code: 'timestamp', reason: `${name} must be an ISO 8601 date-time string` };
@@ -71,7 +75,16 @@ function dateOf(v: unknown, name: string): Date | undefined | RefusedEvent {
   return new Date(ms);
 }
 
-const refused = (v: unknown): v is RefusedEvent => isObject(v) && typeof v.reason === 'string' && !(v instanceof Date);
+/** Whether a text holds a control character (U+0000–U+001F, U+007F). */
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+const refused = (v: unknown): v is Refusal => isObject(v) && typeof v.reason === 'string' && !(v instanceof Date);
 
 /**
  * Checks one event; `pathType` is the type of a single-event endpoint (`/v1/track`), undefined inside a batch where
@@ -79,81 +92,100 @@ const refused = (v: unknown): v is RefusedEvent => isObject(v) && typeof v.reaso
  */
 export function checkEvent(raw: unknown, pathType: EventType | undefined, frame: EventFrame): CheckedEvent | RefusedEvent {
   if (!isObject(raw)) return { code: 'not_object', reason: 'an event must be a JSON object' };
-  const messageId = typeof raw.messageId === 'string' ? raw.messageId : undefined;
   const type = (pathType ?? raw.type) as EventType;
-  const fail = (code: RefusalCode, reason: string): RefusedEvent => ({ code, reason, messageId, type: typeof type === 'string' ? type : undefined });
-  if (!eventTypes.includes(type)) return fail('type', raw.type === undefined ? 'type is required in a batch' : `type must be one of ${eventTypes.join(', ')}`);
-  if (raw.messageId !== undefined && messageId === undefined) return fail('field', 'messageId must be a string');
+  const c = collect(raw, type, frame);
+  if (!('code' in c)) return c;
+  // Refusals are rare: only they pay for naming the event.
+  return { code: c.code, reason: c.reason, messageId: typeof raw.messageId === 'string' ? raw.messageId : undefined, type: typeof type === 'string' ? type : undefined };
+}
+
+const no = (code: RefusalCode, reason: string): Refusal => ({ code, reason });
+
+function objectOf(raw: Record<string, unknown>, field: 'properties' | 'traits' | 'context'): Record<string, unknown> | undefined {
+  const v = raw[field];
+  if (v === undefined || v === null) return {};
+  return isObject(v) ? v : undefined;
+}
+
+/** The checks themselves, written without closures or per-event arrays: this runs for every event collected. */
+function collect(raw: Record<string, unknown>, type: EventType, frame: EventFrame): CheckedEvent | Refusal {
+  if (!eventTypes.includes(type)) return no('type', raw.type === undefined ? 'type is required in a batch' : `type must be one of ${eventTypes.join(', ')}`);
+  const messageId = raw.messageId;
   if (messageId !== undefined) {
-    if (messageId.length === 0 || messageId.length > eventLimits.messageIdLength) return fail('field', `messageId must be 1 to ${eventLimits.messageIdLength} characters`);
+    if (typeof messageId !== 'string') return no('field', 'messageId must be a string');
+    if (messageId.length === 0 || messageId.length > eventLimits.messageIdLength) return no('field', `messageId must be 1 to ${eventLimits.messageIdLength} characters`);
+    // Printable only: the dedupe statement sends a flush's messageIds as one text joined by a control character.
+    if (hasControl(messageId)) return no('field', 'messageId must not contain control characters');
     const p = textProblem(messageId);
-    if (p) return fail('unstorable_text', `messageId ${p}`);
+    if (p) return no('unstorable_text', `messageId ${p}`);
   }
-  const ids: Record<string, string | null> = {};
-  for (const name of ['userId', 'anonymousId', 'previousId', 'groupId'] as const) {
-    const v = idOf(raw[name], name);
-    if (refused(v)) return fail(v.code, v.reason);
-    ids[name] = v;
-  }
-  if (ids.userId === null && ids.anonymousId === null) return fail('identity', 'userId or anonymousId is required');
-  if (type === 'alias' && (ids.previousId === null || ids.userId === null)) return fail('identity', 'alias needs userId and previousId');
-  if (type === 'group' && ids.groupId === null) return fail('identity', 'group needs groupId');
+  const userId = idOf(raw.userId, 'userId');
+  if (refused(userId)) return userId;
+  const anonymousId = idOf(raw.anonymousId, 'anonymousId');
+  if (refused(anonymousId)) return anonymousId;
+  const previousId = idOf(raw.previousId, 'previousId');
+  if (refused(previousId)) return previousId;
+  const groupId = idOf(raw.groupId, 'groupId');
+  if (refused(groupId)) return groupId;
+  if (userId === null && anonymousId === null) return no('identity', 'userId or anonymousId is required');
+  if (type === 'alias' && (previousId === null || userId === null)) return no('identity', 'alias needs userId and previousId');
+  if (type === 'group' && groupId === null) return no('identity', 'group needs groupId');
 
   let name: string | null = null;
   const nameField = type === 'track' ? 'event' : 'name';
   const rawName = raw[nameField];
-  if (type === 'track' && (typeof rawName !== 'string' || rawName.trim() === '')) return fail('field', 'track needs event, the name of the action (e.g. "Order Completed")');
+  if (type === 'track' && (typeof rawName !== 'string' || rawName.trim() === '')) return no('field', 'track needs event, the name of the action (e.g. "Order Completed")');
   if (rawName !== undefined && rawName !== null && (type === 'track' || type === 'page' || type === 'screen')) {
-    if (typeof rawName !== 'string') return fail('field', `${nameField} must be a string`);
-    if (rawName.length > eventLimits.nameLength) return fail('field', `${nameField} is longer than ${eventLimits.nameLength} characters`);
+    if (typeof rawName !== 'string') return no('field', `${nameField} must be a string`);
+    if (rawName.length > eventLimits.nameLength) return no('field', `${nameField} is longer than ${eventLimits.nameLength} characters`);
     const p = textProblem(rawName);
-    if (p) return fail('unstorable_text', `${nameField} ${p}`);
+    if (p) return no('unstorable_text', `${nameField} ${p}`);
     name = rawName;
   }
 
   const budget: WalkBudget = { keys: 0 };
-  const objects: Record<string, Record<string, unknown>> = {};
-  for (const field of ['properties', 'traits', 'context'] as const) {
-    const v = raw[field];
-    if (v !== undefined && v !== null && !isObject(v)) return fail('field', `${field} must be an object`);
-    const obj = field === 'context' && frame.batchContext ? { ...frame.batchContext, ...(v ?? {}) } : ((v ?? {}) as Record<string, unknown>);
-    const p = boundsProblem(obj, field, budget);
-    if (p) return fail(p.code, p.message);
-    objects[field] = obj;
-  }
+  const properties = objectOf(raw, 'properties');
+  if (!properties) return no('field', 'properties must be an object');
+  const traits = objectOf(raw, 'traits');
+  if (!traits) return no('field', 'traits must be an object');
+  let context = objectOf(raw, 'context');
+  if (!context) return no('field', 'context must be an object');
+  if (frame.batchContext) context = { ...frame.batchContext, ...context };
+  const bad = boundsProblem(properties, 'properties', budget) ?? boundsProblem(traits, 'traits', budget) ?? boundsProblem(context, 'context', budget);
+  if (bad) return no(bad.code, bad.message);
 
+  frame.prepared ??= { receivedIso: frame.receivedAt.toISOString(), batchSent: dateOf(frame.batchSentAt, 'sentAt') };
   const original = dateOf(raw.timestamp ?? raw.originalTimestamp, 'timestamp');
-  if (refused(original)) return fail(original.code, original.reason);
-  const sent = dateOf(raw.sentAt ?? frame.batchSentAt, 'sentAt');
-  if (refused(sent)) return fail(sent.code, sent.reason);
+  if (refused(original)) return original;
+  const sent = raw.sentAt === undefined || raw.sentAt === null ? frame.prepared.batchSent : dateOf(raw.sentAt, 'sentAt');
+  if (refused(sent)) return sent;
   const received = frame.receivedAt.getTime();
   // Segment's clock-skew rule: timestamp = receivedAt − (sentAt − originalTimestamp).
   const ts = original ? (sent ? received - (sent.getTime() - original.getTime()) : original.getTime()) : received;
-  if (ts < earliest || ts > received + aheadMs) return fail('timestamp', 'timestamp (corrected by sentAt) is before 2000-01-01 or more than 31 days ahead');
+  if (ts < earliest || ts > received + aheadMs) return no('timestamp', 'timestamp (corrected by sentAt) is before 2000-01-01 or more than 31 days ahead');
 
-  const named = objects.context.storeId ?? objects.properties.storeId;
-  const storeId = frame.sourceStoreId ?? (typeof named === 'string' ? frame.storeOf(named) : null);
+  const named = context.storeId ?? properties.storeId;
   const event: CollectedEvent = {
-    messageId: messageId ?? `srv-${randomUUID()}`,
+    messageId: typeof messageId === 'string' ? messageId : `srv-${randomUUID()}`,
     tenantId: frame.tenantId,
     sourceId: frame.sourceId,
     channel: frame.channel,
-    storeId,
+    storeId: frame.sourceStoreId ?? (typeof named === 'string' ? frame.storeOf(named) : null),
     type,
-    userId: ids.userId,
-    anonymousId: ids.anonymousId,
+    userId,
+    anonymousId,
     event: name,
-    previousId: ids.previousId,
-    groupId: ids.groupId,
-    properties: objects.properties,
-    traits: objects.traits,
-    context: objects.context,
+    previousId,
+    groupId,
+    properties,
+    traits,
+    context,
     timestamp: new Date(ts),
     receivedAt: frame.receivedAt,
   };
-  const tail = encodeEventTail(event, original ?? null, sent ?? null);
+  const tail = encodeEventTail(event, frame.prepared.receivedIso, original ?? null, sent ?? null);
   const bytes = Buffer.byteLength(tail);
-  if (bytes > eventLimits.eventBytes) return fail('too_large', `the event is over ${eventLimits.eventBytes / 1024} KB`);
+  if (bytes > eventLimits.eventBytes) return no('too_large', `the event is over ${eventLimits.eventBytes / 1024} KB`);
   return { event, tail, bytes };
 }
 

@@ -21,11 +21,11 @@ const json = (v: Record<string, unknown>) => {
 };
 
 /** Encodes everything of a row after the profile id: a leading tab, the columns, and the newline. */
-export function encodeEventTail(e: CollectedEvent, originalTimestamp: Date | null, sentAt: Date | null): string {
+export function encodeEventTail(e: CollectedEvent, receivedIso: string, originalTimestamp: Date | null, sentAt: Date | null): string {
   return (
     `\t${copyText(e.tenantId)}\t${copyText(e.messageId)}\t${copyText(e.sourceId)}\t${copyText(e.channel)}\t${nullable(e.storeId)}\t${e.type}` +
     `\t${nullable(e.userId)}\t${nullable(e.anonymousId)}\t${nullable(e.event)}\t${nullable(e.previousId)}\t${nullable(e.groupId)}` +
-    `\t${e.timestamp.toISOString()}\t${e.receivedAt.toISOString()}\t${originalTimestamp ? originalTimestamp.toISOString() : '\\N'}\t${sentAt ? sentAt.toISOString() : '\\N'}` +
+    `\t${e.timestamp.toISOString()}\t${receivedIso}\t${originalTimestamp ? originalTimestamp.toISOString() : '\\N'}\t${sentAt ? sentAt.toISOString() : '\\N'}` +
     `\t${json(e.properties)}\t${json(e.traits)}\t${json(e.context)}\n`
   );
 }

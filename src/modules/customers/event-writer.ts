@@ -57,6 +57,7 @@ interface Batch {
 }
 
 const copySql = `COPY customer_events (${eventCopyColumns}) FROM STDIN`;
+const separator = String.fromCharCode(0x1f);
 
 function codeOf(err: unknown): string {
   const code = (err as { code?: unknown }).code;
@@ -188,7 +189,6 @@ export class EventWriter {
   private async flush(batch: Batch): Promise<StoredEvent[]> {
     const stored: StoredEvent[] = [];
     const started = performance.now();
-    if (process.env.FLUSH_DEBUG) process.stderr.write(`[age ${(started - batch.openedAt).toFixed(0)}] `);
     try {
       await this.write(batch.items, stored);
       const now = performance.now();
@@ -237,16 +237,11 @@ export class EventWriter {
   }
 
   private async once(items: Pending[]): Promise<{ fresh: boolean[][]; stored: StoredEvent[] }> {
-    const T = performance.now();
     const client = await this.pool.connect();
-    if (process.env.FLUSH_DEBUG) process.stderr.write(`connect ${(performance.now() - T).toFixed(0)} `);
     let broken: Error | undefined;
     try {
       const orm = drizzle(client) as Orm;
-      const T0 = performance.now();
-      const r = await orm.transaction((tx) => this.inTransaction(client, tx, items));
-      if (process.env.FLUSH_DEBUG) process.stderr.write(`tx total ${(performance.now() - T0).toFixed(0)}\n`);
-      return r;
+      return await orm.transaction((tx) => this.inTransaction(client, tx, items));
     } catch (err) {
       if (!isDataError(err) && !isRetryable(err)) broken = err as Error;
       throw err;
@@ -257,26 +252,28 @@ export class EventWriter {
   }
 
   private async inTransaction(client: pg.PoolClient, tx: Tx, items: Pending[]): Promise<{ fresh: boolean[][]; stored: StoredEvent[] }> {
-    const tenants: string[] = [];
-    const ids: string[] = [];
-    const keep: number[] = [];
+    // Dedup before identity: a retried batch must not count twice. One statement per tenant and retention (usually
+    // one), the messageIds sent as one text (they hold no control characters: event-payloads.ts), sorted so two
+    // flushes lock keys in the same order.
+    const groups = new Map<string, { tenantId: string; keepDays: number; ids: string[] }>();
     for (const item of items) {
       for (const c of item.events) {
-        tenants.push(c.event.tenantId);
-        ids.push(c.event.messageId);
-        keep.push(item.keepDays);
+        const g = `${c.event.tenantId}\u0000${item.keepDays}`;
+        const group = groups.get(g) ?? { tenantId: c.event.tenantId, keepDays: item.keepDays, ids: [] };
+        groups.set(g, group);
+        group.ids.push(c.event.messageId);
       }
     }
-    const T0 = performance.now();
-    // Dedup before identity: a retried batch must not count twice. Sorted, so two flushes lock keys in one order.
-    const inserted = await client.query<{ t: string; m: string }>(
-      `INSERT INTO customer_event_dedupe (tenant_id, message_id, expires_at)
-       SELECT t, m, now() + make_interval(days => k) FROM unnest($1::text[], $2::text[], $3::int[]) AS u(t, m, k) ORDER BY t, m
-       ON CONFLICT DO NOTHING RETURNING tenant_id AS t, message_id AS m`,
-      [tenants, ids, keep],
-    );
-    const T1 = performance.now();
-    const isNew = new Set(inserted.rows.map((r) => `${r.t}\u0000${r.m}`));
+    const isNew = new Set<string>();
+    for (const g of groups.values()) {
+      const inserted = await client.query<{ m: string }>(
+        `INSERT INTO customer_event_dedupe (tenant_id, message_id, expires_at)
+         SELECT $1, m, now() + make_interval(days => $2) FROM unnest(string_to_array($3, $4)) AS u(m) ORDER BY m
+         ON CONFLICT DO NOTHING RETURNING message_id AS m`,
+        [g.tenantId, g.keepDays, g.ids.join(separator), separator],
+      );
+      for (const r of inserted.rows) isNew.add(`${g.tenantId}\u0000${r.m}`);
+    }
     const fresh: boolean[][] = [];
     const byTenant = new Map<string, CheckedEvent[]>();
     for (const item of items) {
@@ -295,18 +292,19 @@ export class EventWriter {
     }
     const stored: StoredEvent[] = [];
     let text = '';
-    const T2 = performance.now();
     for (const [tenantId, list] of byTenant) {
       // Identity in timestamp order, so merges within a flush happen in the order the person acted.
       list.sort((a, b) => a.event.timestamp.getTime() - b.event.timestamp.getTime());
       const profileIds = await this.resolver.resolve(tx, tenantId, list.map((c) => c.event));
       if (profileIds.length !== list.length) throw new Error(`identity resolver answered ${profileIds.length} profiles for ${list.length} events`);
-      list.forEach((c, k) => {
-        text += copyText(profileIds[k]) + c.tail;
-        stored.push({ ...c.event, profileId: profileIds[k] });
-      });
+      for (let k = 0; k < list.length; k++) {
+        text += copyText(profileIds[k]) + list[k].tail;
+        // The event object itself carries its profile on to the pipeline: no copy per event.
+        const e = list[k].event as StoredEvent;
+        e.profileId = profileIds[k];
+        stored.push(e);
+      }
     }
-    const T3 = performance.now();
     if (text.length > 0) {
       const stream = client.query(copyFrom(copySql));
       await new Promise<void>((resolve, reject) => {
@@ -315,8 +313,6 @@ export class EventWriter {
         stream.end(text);
       });
     }
-    const T4 = performance.now();
-    if (process.env.FLUSH_DEBUG) process.stderr.write(`flush ${ids.length}: dedupe ${(T1 - T0).toFixed(0)} split ${(T2 - T1).toFixed(0)} resolve ${(T3 - T2).toFixed(0)} copy ${(T4 - T3).toFixed(0)} `);
     return { fresh, stored };
   }
 }

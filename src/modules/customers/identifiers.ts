@@ -9,6 +9,7 @@ export interface Identifier {
   value: string;
 }
 
+/** The identifier types every tenant has; custom ones come from the settings. */
 export const builtInTypes = ['user_id', 'member_card', 'phone', 'email', 'device_id', 'anonymous_id'] as const;
 
 const typeName = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, { error: 'identifier types are lower_snake_case, at most 40 characters' });

@@ -21,14 +21,16 @@ export const eventLimits = {
   nameLength: 200,
 } as const;
 
-// NUL cannot be stored in PostgreSQL text or jsonb; a lone UTF-16 surrogate is not Unicode at all.
+// NUL cannot be stored in PostgreSQL text or jsonb; a lone UTF-16 surrogate is not Unicode at all. Most text has
+// neither: a cheap scan for NUL and any surrogate comes first, the exact (slower) check only when one is there.
 const nul = String.fromCharCode(0);
+const anySurrogate = /[\ud800-\udfff]/;
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Why a text cannot be stored, or undefined when it can. */
 export function textProblem(text: string): string | undefined {
   if (text.includes(nul)) return 'contains a NUL character (\\u0000)';
-  return loneSurrogate.test(text) ? 'contains an unpaired UTF-16 surrogate (not valid Unicode)' : undefined;
+  return anySurrogate.test(text) && loneSurrogate.test(text) ? 'contains an unpaired UTF-16 surrogate (not valid Unicode)' : undefined;
 }
 
 /** Keys counted so far while walking one event. */
@@ -42,34 +44,50 @@ export interface BoundsProblem {
   message: string;
 }
 
-const tooManyKeys: BoundsProblem = { code: 'too_many_keys', message: `the event has more than ${eventLimits.keys} keys and array items` };
+type Found = { code: BoundsProblem['code']; what: string; path: string[] };
+
+const keyText = (key: string) => (key.length > 40 ? `${key.slice(0, 40)}…` : key);
+
+/** Walks a value; the path of a problem is collected on the way back up, so a clean walk builds no strings. */
+function walk(value: unknown, budget: WalkBudget, depth: number): Found | undefined {
+  if (typeof value === 'string') {
+    const p = textProblem(value);
+    return p ? { code: 'unstorable_text', what: p, path: [] } : undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (depth > eventLimits.depth) return { code: 'too_deep', what: `is nested more than ${eventLimits.depth} levels deep`, path: [] };
+  if (Array.isArray(value)) {
+    budget.keys += value.length;
+    if (budget.keys > eventLimits.keys) return { code: 'too_many_keys', what: '', path: [] };
+    for (let i = 0; i < value.length; i++) {
+      const f = walk(value[i], budget, depth + 1);
+      if (f) {
+        f.path.push(`[${i}]`);
+        return f;
+      }
+    }
+    return undefined;
+  }
+  for (const key in value) {
+    if (++budget.keys > eventLimits.keys) return { code: 'too_many_keys', what: '', path: [] };
+    const kp = textProblem(key);
+    if (kp) return { code: 'unstorable_text', what: `has a key that ${kp}`, path: [] };
+    const f = walk((value as Record<string, unknown>)[key], budget, depth + 1);
+    if (f) {
+      f.path.push(`.${keyText(key)}`);
+      return f;
+    }
+  }
+  return undefined;
+}
 
 /**
  * Checks a parsed JSON value for depth, key count and storable text; `budget.keys` accumulates across calls so one
  * event's properties, traits and context share the limit. Answers the problem with its path, or undefined.
  */
-export function boundsProblem(value: unknown, path: string, budget: WalkBudget, depth = 1): BoundsProblem | undefined {
-  if (typeof value === 'string') {
-    const p = textProblem(value);
-    return p ? { code: 'unstorable_text', message: `${path} ${p}` } : undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  if (depth > eventLimits.depth) return { code: 'too_deep', message: `${path} is nested more than ${eventLimits.depth} levels deep` };
-  if (Array.isArray(value)) {
-    budget.keys += value.length;
-    if (budget.keys > eventLimits.keys) return tooManyKeys;
-    for (let i = 0; i < value.length; i++) {
-      const p = boundsProblem(value[i], `${path}[${i}]`, budget, depth + 1);
-      if (p) return p;
-    }
-    return undefined;
-  }
-  for (const key in value) {
-    if (++budget.keys > eventLimits.keys) return tooManyKeys;
-    const kp = textProblem(key);
-    if (kp) return { code: 'unstorable_text', message: `a key in ${path} ${kp}` };
-    const p = boundsProblem((value as Record<string, unknown>)[key], `${path}.${key.length > 40 ? `${key.slice(0, 40)}…` : key}`, budget, depth + 1);
-    if (p) return p;
-  }
-  return undefined;
+export function boundsProblem(value: unknown, path: string, budget: WalkBudget): BoundsProblem | undefined {
+  const f = walk(value, budget, 1);
+  if (!f) return undefined;
+  if (f.code === 'too_many_keys') return { code: f.code, message: `the event has more than ${eventLimits.keys} keys and array items` };
+  return { code: f.code, message: `${path}${f.path.reverse().join('')} ${f.what}` };
 }

@@ -29,6 +29,7 @@ export class FakeClock {
 /** An event as a test writes it: only what matters, the rest filled in. */
 export type TestEvent = Partial<CollectedEvent> & { at?: number };
 
+/** An app with the profile side on a fake clock, and how to feed it events. */
 export interface ProfileTestApp {
   app: HttpApp;
   db: Database;

@@ -17,6 +17,7 @@ export const rfmSettingsSchema = z.strictObject({
   monetaryDays: z.number().int().min(1).max(3650),
 });
 export type RfmSettings = z.infer<typeof rfmSettingsSchema>;
+/** Orders are `Order Completed`; frequency and monetary over a year. */
 export const defaultRfmSettings: RfmSettings = { orderEvent: 'Order Completed', frequencyDays: 365, monetaryDays: 365 };
 
 /** Four ascending cut points per measure (20th, 40th, 60th and 80th percentiles). */

@@ -37,6 +37,7 @@ export type PropertyFilter = z.infer<typeof propertyFilter>;
 const eventName = z.string().min(1).max(200);
 const days = z.number().int().min(1).max(3650);
 const countTest = z.strictObject({ op: z.enum(['gte', 'gt', 'eq', 'lte', 'lt']), value: z.number().int().min(0).max(1_000_000) });
+/** What an `rfm` condition can read: the scores, their raw measures and lifetime value. */
 export const rfmMetrics = ['r', 'f', 'm', 'recency_days', 'frequency', 'monetary', 'lifetime_value', 'lifetime_orders'] as const;
 
 /** One node of a segment definition. */

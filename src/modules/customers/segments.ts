@@ -19,7 +19,9 @@ export interface RecomputeQueue {
   enqueue(job: { tenantId: string; kind: 'segment' | 'trait'; id: string }): Promise<void>;
 }
 
+/** A segment as created: a name and a definition. */
 export const segmentBody = z.strictObject({ name: text(120), description: z.string().max(1000).optional(), definition: conditionSchema });
+/** A change to a segment: any of its fields. */
 export const segmentPatch = segmentBody.partial();
 
 type SegmentRow = {

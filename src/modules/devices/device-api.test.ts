@@ -35,6 +35,12 @@ describe('the HTTP device API (ThingsBoard-compatible)', () => {
     const arr = [{ ts: ts + 1, values: { humidity: 41 } }, { humidity: 42 }];
     expect((await post(`/api/v1/${token}/telemetry`, JSON.stringify(arr), 'text/plain')).statusCode).toBe(200);
     expect((await stored('humidity')).map((r) => r.num_v)).toEqual([40, 41, 42]);
+    // Stored as sent, or re-serialised where jsonb would refuse the text (a number JavaScript rounds to 0).
+    expect((await post(`/api/v1/${token}/telemetry`, '{"tiny":1e-20000,\n "note":"tab\\there"}')).statusCode).toBe(200);
+    expect((await stored('tiny'))[0].num_v).toBe(0);
+    expect((await stored('note'))[0].str_v).toBe('tab\there');
+    expect((await post(`/api/v1/${token}/telemetry`, '{"sent":"a\\tb\\\\c",\r\n"x":1}')).statusCode).toBe(200);
+    expect((await stored('sent'))[0].str_v).toBe('a\tb\\c');
   });
 
   it('answers 400 for a body that is not JSON or of a wrong shape, 401 for an unknown token, 413 beyond the limit', async () => {

@@ -66,12 +66,20 @@ async function childrenOf(client: pg.PoolClient | pg.Pool, parent: string): Prom
 export class TelemetryPartitions {
   private readonly known = new Set<string>();
   private readonly creating = new Map<string, Promise<void>>();
+  /** Per retention class, the range of the partition last found to exist. */
+  private readonly hot = new Map<number, { from: number; to: number }>();
 
   constructor(private readonly pool: pg.Pool) {}
 
   /** Whether the partition for `ts` in this retention class is known to exist. */
   has(retentionDays: number, ts: number): boolean {
-    return this.known.has(`${retentionDays}:${partitionStart(retentionDays, ts)}`);
+    // Nearly every point falls in the class's current partition: one range check, no key string.
+    const hot = this.hot.get(retentionDays);
+    if (hot && ts >= hot.from && ts < hot.to) return true;
+    const start = partitionStart(retentionDays, ts);
+    if (!this.known.has(`${retentionDays}:${start}`)) return false;
+    this.hot.set(retentionDays, { from: start, to: start + partitionWidthDays(retentionDays) * dayMs });
+    return true;
   }
 
   /** Reads the partitions that exist (at start, and after maintenance). */
@@ -80,6 +88,7 @@ export class TelemetryPartitions {
       `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'telemetry_entries'::regclass`,
     );
     this.known.clear();
+    this.hot.clear();
     for (const { name } of classes.rows) {
       const retention = Number(name.replace('telemetry_r', ''));
       for (const b of await childrenOf(this.pool, name)) if (!b.detachPending) this.known.add(`${retention}:${b.from}`);
@@ -156,6 +165,7 @@ export class TelemetryPartitions {
    */
   async dropExpired(now = Date.now()): Promise<string[]> {
     const dropped: string[] = [];
+    this.hot.clear();
     const classes = await this.pool.query<{ name: string }>(
       `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'telemetry_entries'::regclass`,
     );

@@ -61,6 +61,12 @@ describe('parseTelemetry: the ThingsBoard shapes', () => {
     expect(parse('[{}, {"ts":5,"values":{}}]').entries).toEqual([]);
   });
 
+  it('stores a {"k":v} payload as sent, re-serialising only what jsonb could not take', () => {
+    expect(parse('{"a": 1, "b":"x"}').entries[0].json).toBe('{"a": 1, "b":"x"}');
+    expect(parse('{"a":1e-20000}').entries[0].json).toBeUndefined();
+    expect(parse('{"ts":5,"values":{"a":1}}').entries[0].json).toBeUndefined();
+  });
+
   it('keeps a key named __proto__ as data', () => {
     const { points } = parse('{"__proto__":1}');
     expect(points).toEqual([{ ts: now, key: '__proto__', value: 1 }]);

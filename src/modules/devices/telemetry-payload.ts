@@ -23,8 +23,12 @@ const invalid = (message: string) => new DroppedMessage('invalid_shape', message
 
 /** Parses a payload as JSON; throws DroppedMessage('invalid_json') when it is not. */
 export function parseJson(payload: Buffer): unknown {
+  return parseText(payload.toString('utf8'));
+}
+
+function parseText(text: string): unknown {
   try {
-    return JSON.parse(payload.toString('utf8'));
+    return JSON.parse(text);
   } catch {
     throw new DroppedMessage('invalid_json', 'payload is not valid JSON');
   }
@@ -111,13 +115,20 @@ function readEntry(entry: unknown, receivedAt: number, out: DataPoint[], entries
  * timestamp given; values without a ts get `receivedAt`); throws DroppedMessage for bad input.
  */
 export function parseTelemetry(payload: Buffer, receivedAt: number, out: DataPoint[], entries: TelemetryEntry[]): void {
-  const doc = parseJson(payload);
+  const text = payload.toString('utf8');
+  const doc = parseText(text);
   if (Array.isArray(doc)) {
     for (const entry of doc) readEntry(entry, receivedAt, out, entries);
-  } else {
-    readEntry(doc, receivedAt, out, entries);
+    return;
   }
+  const before = entries.length;
+  readEntry(doc, receivedAt, out, entries);
+  // `{"k":v}`: the payload is the values' JSON, checked value by value above, so PostgreSQL parses it as sent —
+  // unless a number is beyond what jsonb's numeric takes (16,383 decimals) though JavaScript rounds it: then re-serialise.
+  if (entries.length > before && entries[before].values === doc && text.length < 16_384 && !hugeExponent.test(text)) entries[before].json = text;
 }
+
+const hugeExponent = /[eE]-\d{4,}/;
 
 /** Parses a ThingsBoard attributes payload (`{"k":v}`); throws DroppedMessage for bad input. */
 export function parseAttributes(payload: Buffer): Record<string, unknown> {

@@ -11,6 +11,8 @@ export const copyColumns = 'ts, device_sid, retention_days, data';
 export interface TelemetryEntry {
   ts: number;
   values: Record<string, unknown>;
+  /** The values' JSON when the payload was exactly them (`{"k":v}`): stored as sent, not serialised again. */
+  json?: string;
 }
 
 const special = /[\\\n\r\t]/;
@@ -23,5 +25,5 @@ export function copyEscape(text: string): string {
 
 /** Encodes one entry as a COPY row; its values were checked (telemetry-payload.ts), so jsonb accepts them. */
 export function encodeEntry(sid: number, retentionDays: number, entry: TelemetryEntry): string {
-  return `${entry.ts}\t${sid}\t${retentionDays}\t${copyEscape(JSON.stringify(entry.values))}\n`;
+  return `${entry.ts}\t${sid}\t${retentionDays}\t${copyEscape(entry.json ?? JSON.stringify(entry.values))}\n`;
 }

@@ -56,6 +56,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'devices:rpc',
     'alarms:read',
     'alarms:ack',
+    'customers:read',
   ],
   store_manager: ['org:read', 'stores:read', 'stores:write', 'users:read', 'devices:read', 'devices:rpc', 'alarms:read', 'alarms:ack', 'customers:read'],
   associate: ['org:read', 'stores:read', 'devices:read', 'alarms:read', 'customers:read'],

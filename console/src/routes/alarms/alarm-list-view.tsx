@@ -81,7 +81,7 @@ function AlarmTable({ alarms, loading, hideStore, hideDevice, onOpen }: AlarmLis
     {
       key: 'type',
       title: t('alarm.type'),
-      width: 240,
+      width: 230,
       render: (_value, alarm) => (
         <div style={{ minWidth: 0 }}>
           <Typography.Link onClick={() => onOpen(alarm.id)} data-testid="alarm-type">
@@ -97,36 +97,34 @@ function AlarmTable({ alarms, loading, hideStore, hideDevice, onOpen }: AlarmLis
         </div>
       ),
     },
-    ...(hideDevice
+    ...(hideDevice && hideStore
       ? []
       : [
           {
-            key: 'device',
-            title: t('alarm.device'),
-            width: 190,
+            // device above its store: one column, so the store's long name is not squeezed to a sliver
+            key: 'where',
+            title: hideDevice ? t('alarm.store') : hideStore ? t('alarm.device') : t('alarm.deviceAndStore'),
             render: (_value: unknown, alarm: ListedAlarm) => (
-              <Link to="/devices/$deviceId" params={{ deviceId: alarm.deviceId }}>
-                {alarm.deviceName}
-              </Link>
+              <div style={{ minWidth: 0 }}>
+                {!hideDevice && (
+                  <Link to="/devices/$deviceId" params={{ deviceId: alarm.deviceId }}>
+                    {alarm.deviceName}
+                  </Link>
+                )}
+                {!hideStore && (
+                  <div>
+                    <Link to="/stores/$storeId" params={{ storeId: alarm.storeId }} style={{ fontSize: hideDevice ? undefined : 12 }}>
+                      {alarm.storeCode} · {alarm.storeName}
+                    </Link>
+                  </div>
+                )}
+              </div>
             ),
           },
         ]),
-    ...(hideStore
-      ? []
-      : [
-          {
-            key: 'store',
-            title: t('alarm.store'),
-            render: (_value: unknown, alarm: ListedAlarm) => (
-              <Link to="/stores/$storeId" params={{ storeId: alarm.storeId }}>
-                {alarm.storeCode} · {alarm.storeName}
-              </Link>
-            ),
-          },
-        ]),
-    { key: 'status', title: t('alarm.statusLabel'), width: 150, render: (_value, alarm) => <AlarmStatusTag status={alarm.status} /> },
-    { key: 'started', title: t('alarm.started'), width: 120, render: (_value, alarm) => <Started alarm={alarm} /> },
-    { key: 'actions', title: t('common.actions'), width: 190, render: (_value, alarm) => <AlarmActions alarm={alarm} /> },
+    { key: 'status', title: t('alarm.statusLabel'), width: 140, render: (_value, alarm) => <AlarmStatusTag status={alarm.status} /> },
+    { key: 'started', title: t('alarm.started'), width: 110, render: (_value, alarm) => <Started alarm={alarm} /> },
+    { key: 'actions', title: t('common.actions'), width: 180, render: (_value, alarm) => <AlarmActions alarm={alarm} /> },
   ];
   return (
     <Table<ListedAlarm>
@@ -136,7 +134,7 @@ function AlarmTable({ alarms, loading, hideStore, hideDevice, onOpen }: AlarmLis
       dataSource={alarms}
       loading={loading}
       pagination={false}
-      scroll={{ x: 1000 }}
+      scroll={{ x: 960 }}
       locale={{ emptyText: t('alarms.empty') }}
       onRow={(alarm) => ({ 'data-testid': 'alarm-row', 'data-alarm-id': alarm.id }) as React.HTMLAttributes<HTMLElement>}
       data-testid="alarm-table"
