@@ -49,7 +49,8 @@ function positive(name: string, max: number, zero = false) {
 /** Options of `storeos bench`: each benchmark reads its own. */
 interface BenchOptions {
   duration: number;
-  connections: number;
+  /** Unset: each benchmark's own default. */
+  connections?: number;
   profiles: number;
   events: number;
   devices: number;
@@ -252,14 +253,14 @@ program
   .description('run a benchmark against its baseline in the same run')
   .argument('<name>', 'api, telemetry, ingest or segments')
   .option('--duration <seconds>', 'seconds per measurement', int('--duration', 1, 600), 10)
-  .option('--connections <n>', 'concurrent connections (api)', int('--connections', 1, 1000), 16)
+  .option('--connections <n>', 'concurrent connections (api: 16 by default; ingest: 64)', int('--connections', 1, 1000))
   .option('--devices <n>', 'MQTT devices, one connection each (telemetry)', int('--devices', 8, 20_000), 1000)
   .option('--publishers <p>', 'publisher processes (telemetry)', int('--publishers', 1, 16), 2)
   .option('--window <w>', 'QoS 1 messages in flight per connection (telemetry)', int('--window', 1, 1000), 4)
   .option('--profiles <n>', 'profiles to generate (segments)', int('--profiles', 1000, 10_000_000), 1_000_000)
   .option('--events <n>', 'events to generate (segments)', int('--events', 1000, 200_000_000), 20_000_000)
   .action(async (name: string, o: BenchOptions) => {
-    const benches: Record<string, () => Promise<{ runBench(o: BenchOptions): Promise<void> }>> = {
+    const benches: Record<string, () => Promise<{ runBench(o: BenchOptions & { connections: number }): Promise<void> }>> = {
       api: () => import('../bench/api.ts'),
       ingest: () => import('../bench/ingest.ts'),
       segments: () => import('../bench/segments.ts'),
@@ -267,7 +268,7 @@ program
     };
     const load = benches[name];
     if (!load) throw new AppError('invalid', `unknown benchmark ${name}; known: ${Object.keys(benches).join(', ')}`);
-    await (await load()).runBench(o);
+    await (await load()).runBench({ ...o, connections: o.connections ?? (name === 'ingest' ? 64 : 16) });
   });
 
 /** Prints an error as one line (with details for bad input) and sets a failing exit code. */

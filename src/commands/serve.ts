@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { buildApp, consoleDir, startWorkers } from '../app.ts';
 import type { Config } from '../kernel/config.ts';
 import type { HttpApp } from '../kernel/http.ts';
-import { createLogger } from '../kernel/logger.ts';
-import { createMetrics } from '../kernel/metrics.ts';
+import { createLogger, type Logger } from '../kernel/logger.ts';
+import { createMetrics, type Metrics } from '../kernel/metrics.ts';
 import { OutboxDispatcher } from '../kernel/outbox.ts';
 import { createCustomers } from '../modules/customers/index.ts';
 import { createDevices } from '../modules/devices/index.ts';
@@ -53,7 +53,7 @@ export async function serve(config: Config, opts: { demo?: boolean; demoStores?:
   let mqtt: MqttEndpoint;
   try {
     await app.listen({ port: config.port, host: config.host });
-    mqtt = await startMqttEndpoint(mqttOptionsFromConfig(config, devices.ingress, log, metrics));
+    mqtt = await startMqtt(config, devices.ingress, log, metrics);
   } catch (err) {
     await app.close();
     await workers.stop();
@@ -78,6 +78,23 @@ export async function serve(config: Config, opts: { demo?: boolean; demoStores?:
   }
   lines.push('Press Ctrl-C to stop.', '');
   process.stdout.write(lines.join('\n'));
+}
+
+/**
+ * Starts the MQTT endpoint on MQTT_PORT; when that port is taken and MQTT_PORT was not set (another broker on
+ * 1883, as on many machines), on a free port instead, printed at start — the embedded defaults must just work.
+ */
+async function startMqtt(config: Config, ingress: Parameters<typeof mqttOptionsFromConfig>[1], log: Logger, metrics: Metrics): Promise<MqttEndpoint> {
+  const options = mqttOptionsFromConfig(config, ingress, log, metrics);
+  try {
+    return await startMqttEndpoint(options);
+  } catch (err) {
+    const taken = (err as Error).message.startsWith(`MQTT port ${config.mqttPort} is already in use`);
+    if (!taken) throw err;
+    if (process.env.MQTT_PORT) throw new Error(`MQTT_PORT ${config.mqttPort} is already in use: stop what holds it or set MQTT_PORT to another port`);
+    log.warn({ port: config.mqttPort }, 'MQTT port taken; using a free one');
+    return startMqttEndpoint({ ...options, port: 0 });
+  }
 }
 
 /** The host devices reach the MQTT endpoint at, as printed: the public URL's host, else localhost. */

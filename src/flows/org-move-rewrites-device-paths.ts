@@ -1,7 +1,8 @@
-import { rewriteDevicePaths } from '../modules/devices/index.ts';
+import { rewriteAlarmPaths, rewriteDevicePaths } from '../modules/devices/index.ts';
 import { onSubtreeMoved } from '../modules/org/index.ts';
 
-/** When an org subtree moves, the devices of its stores follow in the same transaction, so device scoping never sees a stale path. */
+/** When an org subtree moves, the devices of its stores and their alarms follow in the same transaction, so scoping never sees a stale path. */
 export function registerOrgMoveRewritesDevicePaths(): void {
   onSubtreeMoved(rewriteDevicePaths);
+  onSubtreeMoved(rewriteAlarmPaths);
 }

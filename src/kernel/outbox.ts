@@ -56,6 +56,8 @@ export class OutboxDispatcher {
   private listener: pg.PoolClient | undefined;
   private timer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
+  /** A NOTIFY arrived while a batch was running: look again before sleeping, or that event waits for the poll. */
+  private nudged = false;
   private stopped = false;
   private loop: Promise<void> | undefined;
 
@@ -73,7 +75,10 @@ export class OutboxDispatcher {
   /** Starts listening and dispatching. */
   async start(): Promise<void> {
     this.listener = await this.db.pool.connect();
-    this.listener.on('notification', () => this.wake?.());
+    this.listener.on('notification', () => {
+      this.nudged = true;
+      this.wake?.();
+    });
     this.listener.on('error', (err) => this.log.warn({ err }, 'outbox listener lost its connection'));
     await this.listener.query(`LISTEN ${channel}`);
     this.loop = this.run();
@@ -101,6 +106,10 @@ export class OutboxDispatcher {
         this.log.error({ err }, 'outbox dispatch failed');
       }
       if (handled > 0) continue;
+      if (this.nudged) {
+        this.nudged = false;
+        continue;
+      }
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         this.timer = setTimeout(resolve, this.opts.pollMs ?? 2000);

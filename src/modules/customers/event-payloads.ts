@@ -32,8 +32,18 @@ export interface EventFrame {
   batchSentAt?: unknown;
   /** The batch's `context`, under each event's own. */
   batchContext?: Record<string, unknown>;
-  /** Worked out once per request by the first check: receivedAt as text, the batch's sentAt parsed. */
-  prepared?: { receivedIso: string; batchSent: Date | undefined | Refusal };
+}
+
+/** Worked out once per request (per frame) by its first check: receivedAt as text, the batch's sentAt parsed. */
+const prepared = new WeakMap<EventFrame, { receivedIso: string; batchSent: Date | undefined | Refusal }>();
+
+function preparedOf(frame: EventFrame) {
+  let p = prepared.get(frame);
+  if (!p) {
+    p = { receivedIso: frame.receivedAt.toISOString(), batchSent: dateOf(frame.batchSentAt, 'sentAt') };
+    prepared.set(frame, p);
+  }
+  return p;
 }
 
 /** A valid event with its COPY row (without the profile id) and its stored size. */
@@ -154,10 +164,10 @@ function collect(raw: Record<string, unknown>, type: EventType, frame: EventFram
   const bad = boundsProblem(properties, 'properties', budget) ?? boundsProblem(traits, 'traits', budget) ?? boundsProblem(context, 'context', budget);
   if (bad) return no(bad.code, bad.message);
 
-  frame.prepared ??= { receivedIso: frame.receivedAt.toISOString(), batchSent: dateOf(frame.batchSentAt, 'sentAt') };
+  const once = preparedOf(frame);
   const original = dateOf(raw.timestamp ?? raw.originalTimestamp, 'timestamp');
   if (refused(original)) return original;
-  const sent = raw.sentAt === undefined || raw.sentAt === null ? frame.prepared.batchSent : dateOf(raw.sentAt, 'sentAt');
+  const sent = raw.sentAt === undefined || raw.sentAt === null ? once.batchSent : dateOf(raw.sentAt, 'sentAt');
   if (refused(sent)) return sent;
   const received = frame.receivedAt.getTime();
   // Segment's clock-skew rule: timestamp = receivedAt − (sentAt − originalTimestamp).
@@ -183,7 +193,7 @@ function collect(raw: Record<string, unknown>, type: EventType, frame: EventFram
     timestamp: new Date(ts),
     receivedAt: frame.receivedAt,
   };
-  const tail = encodeEventTail(event, frame.prepared.receivedIso, original ?? null, sent ?? null);
+  const tail = encodeEventTail(event, once.receivedIso, original ?? null, sent ?? null);
   const bytes = Buffer.byteLength(tail);
   if (bytes > eventLimits.eventBytes) return no('too_large', `the event is over ${eventLimits.eventBytes / 1024} KB`);
   return { event, tail, bytes };

@@ -131,6 +131,12 @@ export async function evaluateProfiles(
   return made;
 }
 
+/**
+ * Memory for a whole-tenant evaluation: each event condition is a `profile_id IN (…)` whose ids must fit in one hash
+ * table, else PostgreSQL falls back to rescanning the list for every profile (minutes instead of a second at 1M).
+ */
+const bulkWorkMem = '256MB';
+
 /** How many live profiles a definition selects now (the live estimate while editing). */
 export async function estimateDefinition(db: Database, catalog: Catalog, tenantId: string, definition: Condition, now: Date, orderEvent: string) {
   const units = storeUnits(definition).filter((u) => !catalog.orgPaths.has(u));
@@ -145,6 +151,7 @@ export async function estimateDefinition(db: Database, catalog: Catalog, tenantI
   const c = compileDefinition(definition, compileContext({ ...catalog, orgPaths }, tenantId, now, orderEvent));
   return db.orm.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL statement_timeout = '20s'`);
+    await tx.execute(sql`SELECT set_config('work_mem', ${bulkWorkMem}, true)`);
     const r = await tx.execute<{ n: number; total: number }>(sql`
       SELECT count(*) FILTER (WHERE ${c.predicate}) AS n, count(*) AS total FROM profiles p WHERE p.tenant_id = ${tenantId} AND p.merged_into IS NULL`);
     return { count: Number(r.rows[0]?.n ?? 0), total: Number(r.rows[0]?.total ?? 0) };
@@ -173,9 +180,12 @@ export async function recomputeSegment(db: Database, catalog: Catalog, tenantId:
   await db.orm.transaction(async (tx) => {
     // One recompute of a segment at a time, across nodes.
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`segment:${segmentId}`}))`);
+    await tx.execute(sql`SELECT set_config('work_mem', ${bulkWorkMem}, true)`);
     await tx.execute(sql`
       CREATE TEMP TABLE seg_eval ON COMMIT DROP AS SELECT * FROM (SELECT p.id, ${c.predicate} AS member, ${expr} AS due FROM profiles p${joins}
         WHERE p.tenant_id = ${tenantId} AND p.merged_into IS NULL) x WHERE member OR due IS NOT NULL`);
+    // Statistics for the joins below: without them the planner guesses the size of a fresh temporary table.
+    await tx.execute(sql`ANALYZE seg_eval`);
     await tx.execute(sql`CREATE TEMP TABLE seg_changes (profile_id text, entered boolean) ON COMMIT DROP`);
     await report('entries');
     const ins = await tx.execute(sql`

@@ -19,6 +19,8 @@ import { type Committed, Ingest } from './ingress.ts';
 import { LatestValues } from './latest-values.ts';
 import { LiveHub } from './live-feed.ts';
 import { liveRoutes } from './live-routes.ts';
+import { RuleAlarmEngine } from './alarm-engine.ts';
+import { alarmRoutes } from './alarm-routes.ts';
 import { deviceRoutes } from './routes.ts';
 import { TelemetryKeys } from './telemetry-keys.ts';
 import { TelemetryPartitions } from './telemetry-partitions.ts';
@@ -89,8 +91,10 @@ export function createDevices(deps: Deps, opts: DevicesOptions = {}): Devices {
     rpc: new RpcEngine(db.pool, registry, nodeId, log),
     limits,
     alarms: { engine: undefined },
-    httpOutbound,
   };
+  // Alarm rules run on every committed batch; people's acknowledgements and clears reach the same engine.
+  const alarmEngine = new RuleAlarmEngine({ db, log, metrics: deps.metrics, feed: live });
+  rt.alarms.engine = alarmEngine;
   let ingest: Ingest | undefined;
   const writer: TelemetryWriter<Committed> = new TelemetryWriter<Committed>(
     writerPool,
@@ -167,6 +171,7 @@ export function createDevices(deps: Deps, opts: DevicesOptions = {}): Devices {
       await app.register(deviceDataRoutes(deps, rt));
       await app.register(liveRoutes(deps, rt, opts.heartbeatMs));
       await app.register(deviceApiRoutes(rt, httpIngress, httpOutbound));
+      await app.register(alarmRoutes(deps, alarmEngine));
     },
     jobs: [
       {
@@ -188,6 +193,7 @@ export function createDevices(deps: Deps, opts: DevicesOptions = {}): Devices {
       await rt.partitions.createAhead(await retentionClasses());
       await rt.latest.recover(db.pool);
       await notifications.start();
+      await alarmEngine.start();
       every(opts.latestFlushMs ?? 1000, flushLatest, 'latest values flush');
       every(opts.stateFlushMs ?? 5000, flushActivity, 'device activity flush');
     },
@@ -196,6 +202,7 @@ export function createDevices(deps: Deps, opts: DevicesOptions = {}): Devices {
       state = 'stopped';
       for (const t of timers.splice(0)) clearInterval(t);
       await writer.drain();
+      await alarmEngine.stop();
       await flushLatest().catch((err) => log.warn({ err }, 'final latest values flush failed'));
       await flushActivity().catch((err) => log.warn({ err }, 'final device activity flush failed'));
       await notifications.stop();

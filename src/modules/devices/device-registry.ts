@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { verifyPassword } from '../../kernel/passwords.ts';
-import { type DeviceState, type DeviceStateRow, newState, refreshState, stateSelect } from './device-state.ts';
+import { type DeviceState, type DeviceStateRow, newState, refreshState, stateColumns, stateFrom, stateSelect } from './device-state.ts';
 
 /** SHA-256 of an access token, the form credentials are stored and looked up in. */
 export function hashToken(token: string): string {
@@ -51,7 +51,7 @@ export class DeviceRegistry {
     return this.once(key, async () => {
       const gen = this.generation;
       const r = await this.pool.query<DeviceStateRow & { password_hash: string | null }>(
-        `${stateSelect.replace('FROM devices d', ', c.password_hash FROM devices d')}
+        `SELECT ${stateColumns}, c.password_hash ${stateFrom}
          WHERE c.type = 'mqtt_basic' AND c.revoked_at IS NULL
            AND ((c.client_id = $1 AND (c.username IS NULL OR c.username = $2)) OR (c.client_id IS NULL AND c.username = $2))`,
         [clientId, username],

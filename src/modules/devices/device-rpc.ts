@@ -3,7 +3,7 @@ import type { Logger } from '../../kernel/logger.ts';
 import type { DeviceRegistry } from './device-registry.ts';
 import { notifyNodes } from './device-notify.ts';
 import type { DeviceState } from './device-state.ts';
-import type { RpcStatus } from './schema.ts';
+import { type RpcStatus, rpcStatuses } from './schema.ts';
 
 /**
  * Server-side RPC delivery. Every request is a `device_rpc` row; its status moves
@@ -22,6 +22,11 @@ export const rpcTransitions: Record<RpcStatus, readonly RpcStatus[]> = {
   EXPIRED: [],
   FAILED: [],
 };
+
+/** The statuses an RPC may move to `to` from, per `rpcTransitions`: every UPDATE below asks this. */
+export function rpcFrom(to: RpcStatus, only?: readonly RpcStatus[]): RpcStatus[] {
+  return rpcStatuses.filter((s) => rpcTransitions[s].includes(to) && (!only || only.includes(s)));
+}
 
 /** Statuses after which nothing changes. */
 export const finalRpcStatuses: readonly RpcStatus[] = ['SUCCESSFUL', 'TIMEOUT', 'EXPIRED', 'FAILED'];
@@ -106,7 +111,7 @@ export class RpcEngine {
   }
 
   private async deliver(state: DeviceState, rpcId: string): Promise<void> {
-    const claimed = await this.update(rpcId, ['QUEUED'], `status = 'SENT', sent_at = now(), attempts = attempts + 1`);
+    const claimed = await this.move(rpcId, 'SENT', 'sent_at = now(), attempts = attempts + 1');
     if (!claimed) return; // another node or call took it
     const request = { requestId: claimed.request_id, method: claimed.method, params: claimed.params ?? {}, oneway: claimed.oneway };
     let ok = false;
@@ -121,12 +126,12 @@ export class RpcEngine {
     let row: RpcRow | undefined;
     if (ok) {
       row = claimed.oneway
-        ? await this.update(rpcId, ['SENT'], `status = 'SUCCESSFUL', delivered_at = now(), completed_at = now()`)
-        : await this.update(rpcId, ['SENT'], `status = 'DELIVERED', delivered_at = now()`);
+        ? await this.move(rpcId, 'SUCCESSFUL', 'delivered_at = now(), completed_at = now()', ['SENT'])
+        : await this.move(rpcId, 'DELIVERED', 'delivered_at = now()', ['SENT']);
     } else if (claimed.persistent && claimed.attempts < maxRpcAttempts) {
-      row = await this.update(rpcId, ['SENT'], `status = 'QUEUED'`);
+      row = await this.move(rpcId, 'QUEUED', '', ['SENT']);
     } else {
-      row = await this.update(rpcId, ['SENT'], `status = 'FAILED', error = 'the device could not be reached', completed_at = now()`);
+      row = await this.move(rpcId, 'FAILED', `error = 'the device could not be reached', completed_at = now()`, ['SENT']);
     }
     if (row) await this.settled(row);
   }
@@ -135,8 +140,8 @@ export class RpcEngine {
   async reply(state: DeviceState, requestId: number, response: unknown): Promise<boolean> {
     const r = await this.pool.query<RpcRow>(
       `UPDATE device_rpc SET status = 'SUCCESSFUL', response = $3::jsonb, completed_at = now()
-       WHERE device_id = $1 AND request_id = $2 AND status IN ('SENT', 'DELIVERED') RETURNING ${rpcColumns}`,
-      [state.identity.deviceId, requestId, JSON.stringify(response ?? null)],
+       WHERE device_id = $1 AND request_id = $2 AND status = ANY($4::text[]) RETURNING ${rpcColumns}`,
+      [state.identity.deviceId, requestId, JSON.stringify(response ?? null), rpcFrom('SUCCESSFUL')],
     );
     const row = r.rows[0];
     if (!row) return false;
@@ -153,7 +158,7 @@ export class RpcEngine {
 
   /** Marks an RPC that nobody answered in time TIMEOUT (unless it finished meanwhile); returns its row. */
   async timeout(rpcId: string): Promise<RpcRow | undefined> {
-    const row = await this.update(rpcId, ['QUEUED', 'SENT', 'DELIVERED'], `status = 'TIMEOUT', completed_at = now()`);
+    const row = await this.move(rpcId, 'TIMEOUT', 'completed_at = now()');
     if (row) return row;
     return (await this.pool.query<RpcRow>(`SELECT ${rpcColumns} FROM device_rpc WHERE id = $1`, [rpcId])).rows[0];
   }
@@ -161,18 +166,24 @@ export class RpcEngine {
   /** The job: QUEUED past expiry → EXPIRED; sent and unanswered past its timeout → TIMEOUT. */
   async expire(): Promise<{ expired: number; timedOut: number }> {
     const expired = await this.pool.query<{ id: string }>(
-      `UPDATE device_rpc SET status = 'EXPIRED', completed_at = now() WHERE status = 'QUEUED' AND expires_at <= now() RETURNING id`,
+      `UPDATE device_rpc SET status = 'EXPIRED', completed_at = now() WHERE status = ANY($1::text[]) AND expires_at <= now() RETURNING id`,
+      [rpcFrom('EXPIRED')],
     );
     const timedOut = await this.pool.query<{ id: string }>(
       `UPDATE device_rpc SET status = 'TIMEOUT', completed_at = now()
-       WHERE status IN ('SENT', 'DELIVERED') AND sent_at + make_interval(secs => timeout_ms / 1000.0) <= now() RETURNING id`,
+       WHERE status = ANY($1::text[]) AND sent_at + make_interval(secs => timeout_ms / 1000.0) <= now() RETURNING id`,
+      [rpcFrom('TIMEOUT', ['SENT', 'DELIVERED'])],
     );
     for (const { id } of [...expired.rows, ...timedOut.rows]) await this.onDone(id);
     return { expired: expired.rowCount ?? 0, timedOut: timedOut.rowCount ?? 0 };
   }
 
-  private async update(rpcId: string, from: RpcStatus[], set: string): Promise<RpcRow | undefined> {
-    const r = await this.pool.query<RpcRow>(`UPDATE device_rpc SET ${set} WHERE id = $1 AND status = ANY($2::text[]) RETURNING ${rpcColumns}`, [rpcId, from]);
+  /** Moves an RPC to `to` if the map allows it from its current status (narrowed to `only`); undefined when it may not. */
+  private async move(rpcId: string, to: RpcStatus, set: string, only?: readonly RpcStatus[]): Promise<RpcRow | undefined> {
+    const r = await this.pool.query<RpcRow>(
+      `UPDATE device_rpc SET status = $3${set ? `, ${set}` : ''} WHERE id = $1 AND status = ANY($2::text[]) RETURNING ${rpcColumns}`,
+      [rpcId, rpcFrom(to, only), to],
+    );
     return r.rows[0];
   }
 

@@ -52,12 +52,15 @@ export interface DeviceStateRow {
   revoked: boolean;
 }
 
-/** The SELECT a state is loaded with; add a WHERE. */
-export const stateSelect = `SELECT d.id, d.sid, d.tenant_id, d.store_id, d.org_path, d.profile_id, d.name, d.is_gateway, d.gateway_id, d.online,
+/** The columns of a state row (`c` is the device's credentials). */
+export const stateColumns = `d.id, d.sid, d.tenant_id, d.store_id, d.org_path, d.profile_id, d.name, d.is_gateway, d.gateway_id, d.online,
   (extract(epoch FROM d.last_activity_at) * 1000)::float8 AS last_activity_ms,
   p.telemetry_retention_days AS retention_days, p.inactivity_timeout_seconds AS inactivity_s,
-  COALESCE(c.revoked_at IS NOT NULL, false) AS revoked
-  FROM devices d JOIN device_profiles p ON p.id = d.profile_id LEFT JOIN device_credentials c ON c.device_id = d.id`;
+  COALESCE(c.revoked_at IS NOT NULL, false) AS revoked`;
+/** Where a state row comes from. */
+export const stateFrom = 'FROM devices d JOIN device_profiles p ON p.id = d.profile_id LEFT JOIN device_credentials c ON c.device_id = d.id';
+/** The SELECT a state is loaded with; add a WHERE. */
+export const stateSelect = `SELECT ${stateColumns} ${stateFrom}`;
 
 /** A fresh state from its row. */
 export function newState(row: DeviceStateRow): DeviceState {

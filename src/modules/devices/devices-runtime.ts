@@ -1,6 +1,6 @@
 import type { Database } from '../../kernel/db.ts';
 import type { Logger } from '../../kernel/logger.ts';
-import type { AlarmEngine, DeviceOutbound } from './contract.ts';
+import type { AlarmEngine } from './contract.ts';
 import type { DeviceActivity } from './device-activity.ts';
 import type { DeviceMetrics } from './device-metrics.ts';
 import type { DeviceRegistry } from './device-registry.ts';
@@ -37,6 +37,4 @@ export interface DevicesRuntime {
   rpc: RpcEngine;
   limits: DeviceLimits;
   alarms: { engine: AlarmEngine | undefined };
-  /** The HTTP long-poll transport (device-api-poll.ts). */
-  httpOutbound: DeviceOutbound;
 }

@@ -6,3 +6,4 @@ export { findDeviceInScope, insertDevices, type NewDevice, rewriteDevicePaths } 
 export { alarmRuleList } from './alarm-rules.ts';
 export { onClientRpc } from './client-rpc.ts';
 export { deviceProfiles, devices } from './schema.ts';
+export { rewriteAlarmPaths } from './alarms.ts';

@@ -154,6 +154,12 @@ describe('the MQTT device endpoint (ThingsBoard device API over aedes, real devi
       payload: { method: 'tare', params: {}, timeoutMs: 5000 },
     });
     expect(res.json()).toEqual({ tared: true });
+    // Sub-device attributes: published through the gateway, asked for through it, answered on v1/gateway/attributes/response.
+    await gw.publishAsync('v1/gateway/attributes', JSON.stringify({ 'Scale 7': { firmwareVersion: 'v1.2' } }), { qos: 1 });
+    await gw.subscribeAsync('v1/gateway/attributes/response');
+    const answer = nextMessage(gw, (topic) => topic === 'v1/gateway/attributes/response');
+    await gw.publishAsync('v1/gateway/attributes/request', JSON.stringify({ id: 4, device: 'Scale 7', client: true, key: 'firmwareVersion' }), { qos: 1 });
+    expect((await answer).body).toEqual({ id: 4, device: 'Scale 7', value: 'v1.2' });
   });
 
   it('refuses subscriptions to another device’s or foreign topics (SUBACK 0x80) and drops publishes there', async () => {

@@ -41,12 +41,6 @@ export class TelemetryKeys {
     return map;
   }
 
-  /** The names of key ids (for answers that list a device's keys). */
-  async names(ids: number[]): Promise<Map<number, string>> {
-    const r = await this.pool.query<{ id: number; key: string }>('SELECT id, key FROM telemetry_keys WHERE id = ANY($1::int[])', [ids]);
-    return new Map(r.rows.map((row) => [row.id, row.key]));
-  }
-
   private async load(tenantId: string, keys: string[]): Promise<void> {
     await this.pool.query('INSERT INTO telemetry_keys (tenant_id, key) SELECT $1, unnest($2::text[]) ON CONFLICT (tenant_id, key) DO NOTHING', [
       tenantId,
