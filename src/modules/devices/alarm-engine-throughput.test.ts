@@ -99,6 +99,6 @@ describe('alarm engine throughput', () => {
     const rate = Math.max(...rates);
     expect(writer.changes).toBeGreaterThan(0);
     // A floor far below what a laptop does, so a slow CI machine passes but an accidental per-point allocation storm does not.
-    expect(rate).toBeGreaterThan(200_000);
+    expect(rate).toBeGreaterThan(50_000);
   }, 120_000);
 });
