@@ -71,17 +71,15 @@ export async function storeCredentials(tx: Executor, tenantId: string, deviceId:
 /** Inserts access-token credentials of new devices in one statement (seeds, imports). */
 export async function insertAccessTokens(tx: Executor, items: { tenantId: string; deviceId: string; accessToken: string }[]): Promise<void> {
   if (items.length === 0) return;
-  await tx
-    .insert(deviceCredentials)
-    .values(
-      items.map((i) => ({
-        deviceId: i.deviceId,
-        tenantId: i.tenantId,
-        type: 'access_token' as const,
-        tokenHash: hashToken(i.accessToken),
-        tokenPrefix: i.accessToken.slice(0, tokenPrefixLength),
-      })),
-    );
+  await tx.insert(deviceCredentials).values(
+    items.map((i) => ({
+      deviceId: i.deviceId,
+      tenantId: i.tenantId,
+      type: 'access_token' as const,
+      tokenHash: hashToken(i.accessToken),
+      tokenPrefix: i.accessToken.slice(0, tokenPrefixLength),
+    })),
+  );
 }
 
 /** Reads the view of a device's credentials. */

@@ -105,15 +105,13 @@ export function deviceDataRoutes(deps: Deps, rt: DevicesRuntime) {
         const outcome = await sendRpc(ctxOf(db, req), rt, req.params.id, req.body);
         if (outcome.kind === 'queued') return reply.status(202).send({ rpcId: outcome.rpc.id, status: outcome.rpc.status });
         if (outcome.kind === 'timeout') {
-          return reply
-            .status(504)
-            .send({
-              error: {
-                code: 'timeout',
-                message: `the device did not answer within ${req.body.timeoutMs} ms`,
-                details: { rpcId: outcome.rpc.id, status: outcome.rpc.status },
-              },
-            });
+          return reply.status(504).send({
+            error: {
+              code: 'timeout',
+              message: `the device did not answer within ${req.body.timeoutMs} ms`,
+              details: { rpcId: outcome.rpc.id, status: outcome.rpc.status },
+            },
+          });
         }
         if (req.body.oneway) return reply.status(200).send({ rpcId: outcome.rpc.id, status: outcome.rpc.status });
         return reply.status(200).send(outcome.response ?? null);

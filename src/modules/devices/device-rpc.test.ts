@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceIdentity, DeviceOutbound, RpcRequest } from './contract.ts';
+import { finalRpcStatuses, rpcFrom, rpcTransitions } from './device-rpc.ts';
 import { type DevicesTestApp, devicesTestApp, type Session } from './devices-test-app.ts';
 
 /** A fake connected device: records the RPCs it is handed, and answers two-way ones when `answer` says so. */
@@ -18,6 +19,17 @@ function fakeDevice(t: DevicesTestApp, device: DeviceIdentity, answer?: (r: RpcR
   };
   return { outbound, received };
 }
+
+describe('the RPC lifecycle', () => {
+  it('allows QUEUED → SENT → DELIVERED → SUCCESSFUL | FAILED, QUEUED → EXPIRED, sent → TIMEOUT, and nothing out of a final status', () => {
+    expect(rpcFrom('SENT')).toEqual(['QUEUED']);
+    expect(rpcFrom('DELIVERED')).toEqual(['SENT']);
+    expect(rpcFrom('SUCCESSFUL')).toEqual(['SENT', 'DELIVERED']);
+    expect(rpcFrom('EXPIRED')).toEqual(['QUEUED']);
+    expect(rpcFrom('TIMEOUT', ['SENT', 'DELIVERED'])).toEqual(['SENT', 'DELIVERED']);
+    for (const s of finalRpcStatuses) expect(rpcTransitions[s]).toEqual([]);
+  });
+});
 
 describe('server-side RPC', () => {
   let t: DevicesTestApp;

@@ -146,9 +146,16 @@ describe('devices are scoped like their stores: 404 outside, on every route', ()
     const identity = await t.devices.ingress.byAccessToken('demo-S0002-hvac-1');
     if (!identity) throw new Error('no device');
     expect(identity.orgPath).not.toContain(target.id);
-    const moved = await t.app.inject({ method: 'PATCH', url: `/api/v1/org-units/${store.orgUnitId}`, headers: admin.headers, payload: { parentId: target.id } });
+    const moved = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/org-units/${store.orgUnitId}`,
+      headers: admin.headers,
+      payload: { parentId: target.id },
+    });
     expect(moved.statusCode).toBe(200);
-    const paths = await t.db.pool.query<{ stale: number }>('SELECT count(*)::int AS stale FROM devices d JOIN stores s ON s.id = d.store_id WHERE d.org_path <> s.org_path');
+    const paths = await t.db.pool.query<{ stale: number }>(
+      'SELECT count(*)::int AS stale FROM devices d JOIN stores s ON s.id = d.store_id WHERE d.org_path <> s.org_path',
+    );
     expect(paths.rows[0].stale).toBe(0);
     // Cached identities hear of the move (NOTIFY at commit) and refresh on their next message.
     await expect.poll(() => t.devices.runtime.registry.states.get(identity.deviceId)?.stale, { timeout: 5000 }).toBe(true);

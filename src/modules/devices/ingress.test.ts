@@ -47,7 +47,13 @@ describe('the ingest pipeline behind the transports', () => {
     await t.devices.ingress.telemetry(d, Buffer.from('{"temperature":9.5,"door":true}'), Date.now());
     const until = Date.now() + 2000;
     while (rec.telemetry.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
-    expect(rec.telemetry.at(-1)).toMatchObject({ device: 'S0001-fridge-1', points: [{ key: 'temperature', value: 9.5 }, { key: 'door', value: true }] });
+    expect(rec.telemetry.at(-1)).toMatchObject({
+      device: 'S0001-fridge-1',
+      points: [
+        { key: 'temperature', value: 9.5 },
+        { key: 'door', value: true },
+      ],
+    });
   });
 
   it('stores client attributes and tells the alarm engine; answers attribute requests', async () => {
@@ -70,7 +76,12 @@ describe('the ingest pipeline behind the transports', () => {
   it('creates a gateway sub-device in the gateway store the first time it is named, and refuses devices of other stores', async () => {
     const admin = await t.signIn('admin@demo.storeos.dev');
     const store = (await t.app.inject({ url: '/api/v1/stores?q=S0001', headers: admin.headers })).json().data[0];
-    await t.app.inject({ method: 'POST', url: '/api/v1/devices', headers: admin.headers, payload: { name: 'Gateway 1', storeId: store.id, isGateway: true, accessToken: 'gw-token-1' } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/devices',
+      headers: admin.headers,
+      payload: { name: 'Gateway 1', storeId: store.id, isGateway: true, accessToken: 'gw-token-1' },
+    });
     const gw = await device('gw-token-1');
     const [a, b] = await Promise.all([t.devices.ingress.subDevice(gw, 'Scale 1', 'scale'), t.devices.ingress.subDevice(gw, 'Scale 1', 'scale')]);
     expect(a.deviceId).toBe(b.deviceId);

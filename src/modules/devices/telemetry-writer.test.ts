@@ -66,7 +66,9 @@ describe('TelemetryWriter: group commit', () => {
       () => {},
       () => {},
     );
-    const results = await Promise.allSettled(Array.from({ length: 300 }, (_, i) => writer.append(i === 150 ? `${now}\t3\t30\t{not json\n` : row(3, i), 1, i, i)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 300 }, (_, i) => writer.append(i === 150 ? `${now}\t3\t30\t{not json\n` : row(3, i), 1, i, i)),
+    );
     const refused = results.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
     expect(refused).toEqual([150]);
     const reason = (results[150] as PromiseRejectedResult).reason;
