@@ -73,7 +73,10 @@ function batchTemplate(seed: number): string[] {
 }
 
 /** Runs the load generator in its own process; the options (with the bodies, too long for argv) go in a file. */
-async function load(opts: { url: string; connections: number; duration: number; writeKey: string; templates: string[][] }, onSpawn?: (pid: number) => void): Promise<Load> {
+async function load(
+  opts: { url: string; connections: number; duration: number; writeKey: string; templates: string[][] },
+  onSpawn?: (pid: number) => void,
+): Promise<Load> {
   const file = path.join(os.tmpdir(), `storeos-bench-ingest-${process.pid}.json`);
   await writeFile(file, JSON.stringify(opts));
   return new Promise((resolve, reject) => {
@@ -222,7 +225,7 @@ export async function runBench(o: { duration: number; connections: number }): Pr
         `  baseline  ${baseline.toFixed(0)} events/s (raw COPY of the same rows into customer_events, 2 connections, ${rows.split('\n').length - 1}-row transactions)\n` +
         `  ${((rate / baseline) * 100).toFixed(0)}% of baseline (goal ≥ 40%); ${rate >= 50_000 ? 'meets' : 'misses'} the 50,000 events/s goal\n\n` +
         `  CPU used: platform run — server ${used.server.toFixed(1)} s, PostgreSQL ${used.postgres.toFixed(1)} s, load generator ${used.loader.toFixed(1)} s ` +
-        `(${((perEvent * 1e6) | 0)} µs per event); baseline — PostgreSQL ${baseUsed.postgres.toFixed(1)} s, COPY client ${baseUsed.server.toFixed(1)} s (${((basePerEvent * 1e6) | 0)} µs per event)\n` +
+        `(${(perEvent * 1e6) | 0} µs per event); baseline — PostgreSQL ${baseUsed.postgres.toFixed(1)} s, COPY client ${baseUsed.server.toFixed(1)} s (${(basePerEvent * 1e6) | 0} µs per event)\n` +
         `  on ${cores} cores of its own (no other load) that is about ${(cores / perEvent).toFixed(0)} events/s for the platform and ${(cores / basePerEvent).toFixed(0)} for the baseline ` +
         `(${((basePerEvent / perEvent) * 100).toFixed(0)}%)\n`,
     );

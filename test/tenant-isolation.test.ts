@@ -50,7 +50,7 @@ const walkedElsewhere: Record<string, string[]> = {
     `${v1}/live`,
     `${v1}/stores/:id/devices`,
   ],
-  'src/modules/devices/alarm-routes.test.ts': [`${v1}/alarms`, `${v1}/stores/:id/alarms`],
+  'src/modules/devices/alarm-routes.test.ts': [`${v1}/alarms`, `${v1}/alarm-rules`, `${v1}/stores/:id/alarms`],
   'src/modules/devices/device-api.test.ts': [`${v1}/:token`, `${v1}/provision`],
   'src/modules/customers/sources.test.ts': [`${v1}/sources`],
   'src/modules/customers/privacy.test.ts': [`${v1}/privacy`],

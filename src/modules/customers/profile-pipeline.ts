@@ -41,14 +41,17 @@ export interface CustomerProfiles extends ProfileModule {
   /** Loads suppressions, starts the timers and, given pg-boss, takes recomputes from its queue. */
   start(boss?: PgBoss): Promise<void>;
   stop(): Promise<void>;
-  /** Resolves when in-process background work (pipeline runs, recomputes without pg-boss) is done (tests, benches). */
+  /** Resolves when committed events are applied and in-process recomputes (without pg-boss) are done (tests, benches). */
   idle(): Promise<void>;
 }
 
 const recomputeQueue = 'customer-recompute';
 
 /** Creates the profile side of one node: identity graph, pipeline, collection guard, timers, routes and jobs. */
-export function createCustomerProfiles(deps: Deps, opts: { clock?: Clock; timerPollMs?: number } = {}): CustomerProfiles {
+export function createCustomerProfiles(
+  deps: Deps,
+  opts: { clock?: Clock; timerPollMs?: number; onApplied?: (events: ProfiledEvent[]) => void } = {},
+): CustomerProfiles {
   const { db, log } = deps;
   const settings = new CustomerSettings(db);
   const rt: UpdateRuntime = { db, settings, catalog: new SegmentCatalog(db), clock: opts.clock ?? { now: () => new Date() } };
@@ -74,24 +77,48 @@ export function createCustomerProfiles(deps: Deps, opts: { clock?: Clock; timerP
     },
   };
 
+  // Committed flushes wait here and are applied by one loop, all that waited at once: under load each run takes
+  // more events for about the same number of statements, so the pipeline keeps up instead of falling behind.
+  const waiting: { tenantId: string; events: ProfiledEvent[] }[] = [];
+  let waitingEvents = 0;
+  let applying: Promise<void> | undefined;
+  const applyOne = async (tenantId: string, slice: ProfiledEvent[]) => {
+    try {
+      await applyBatch(rt, tenantId, slice);
+      opts.onApplied?.(slice);
+    } catch (err) {
+      log.error({ err, tenantId, events: slice.length }, 'profile pipeline failed; the profiles are rebuilt from their events on their next event');
+      await db.pool
+        .query('UPDATE profiles SET rebuild_needed = true WHERE id = ANY($1::text[])', [[...new Set(slice.map((e) => e.profileId))]])
+        .catch(() => {});
+    }
+  };
+  const applyWaiting = async () => {
+    while (waiting.length > 0) {
+      const taken = waiting.splice(0);
+      waitingEvents = 0;
+      const byTenant = new Map<string, ProfiledEvent[]>();
+      for (const w of taken) {
+        const list = byTenant.get(w.tenantId);
+        if (list) for (const e of w.events) list.push(e);
+        else byTenant.set(w.tenantId, [...w.events]);
+      }
+      // Slices of 2000: one person's lock is never held for a whole 10,000-event flush.
+      for (const [tenantId, list] of byTenant) for (let i = 0; i < list.length; i += 2000) await applyOne(tenantId, list.slice(i, i + 2000));
+    }
+  };
+
   const pipeline: ProfilePipeline = {
     async onCommitted(tenantId, events) {
       graph.committed(
         tenantId,
         events.map((e) => e.messageId),
       );
-      // Large flushes in slices: one person's lock is never held for a whole 10,000-event batch.
-      for (let i = 0; i < events.length; i += 2000) {
-        const slice: ProfiledEvent[] = events.slice(i, i + 2000);
-        try {
-          await applyBatch(rt, tenantId, slice);
-        } catch (err) {
-          log.error({ err, tenantId, events: slice.length }, 'profile pipeline failed; the profiles are rebuilt from their events on their next event');
-          await db.pool
-            .query('UPDATE profiles SET rebuild_needed = true WHERE id = ANY($1::text[])', [[...new Set(slice.map((e) => e.profileId))]])
-            .catch(() => {});
-        }
-      }
+      waiting.push({ tenantId, events });
+      waitingEvents += events.length;
+      if (!applying) applying = applyWaiting().finally(() => (applying = undefined));
+      // Back-pressure: a collector far ahead of the pipeline waits for it.
+      if (waitingEvents > 50_000) await applying;
     },
   };
 
@@ -140,11 +167,13 @@ export function createCustomerProfiles(deps: Deps, opts: { clock?: Clock; timerP
       timers.stop();
       guard.stop();
       boss = undefined;
+      await applying;
       await background;
     },
     async idle() {
       let seen: Promise<unknown> | undefined;
-      while (seen !== background) {
+      while (applying || seen !== background) {
+        await applying;
         seen = background;
         await seen;
       }

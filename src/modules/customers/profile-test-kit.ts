@@ -93,6 +93,7 @@ export async function ingest(
     tenantId,
     sorted.map((e, k) => ({ ...e, profileId: ids[k] })),
   );
+  await profiles.idle();
   const byMessage = new Map(sorted.map((e, k) => [e.messageId, ids[k]]));
   return events.map((e) => byMessage.get(e.messageId) as string);
 }

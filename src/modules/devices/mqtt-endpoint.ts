@@ -106,14 +106,26 @@ export async function startMqttEndpoint(opts: MqttEndpointOptions): Promise<Mqtt
     const conn = client ? byClient.get(client) : undefined;
     // A last will (published while the client closes) is not part of the device API: refused quietly.
     if (!client || !conn || client.closed) return done(new Error('not accepted'));
-    handlePublish(conn, packet).then(
-      () => done(null),
-      (err) => {
-        // Not stored (the database is down): no PUBACK (§3.3.5: positive ack or close); the device resends after reconnecting.
-        log.warn({ err, clientId: client.id }, 'MQTT message not stored; closing the connection');
-        done(err as Error);
-      },
-    );
+    const failed = (err: unknown) => {
+      if (err instanceof DroppedMessage) {
+        // MQTT 3.1.1 §3.3.5: a refused message still gets its positive ack; it is dropped and counted, the connection
+        // stays — unless the device itself is refused now (deleted, or its credentials revoked): then its session ends.
+        ingress.dropped(conn.device, err.reason);
+        if (err.reason === 'suppressed') conn.closeAfterPublish = true;
+        return done(null);
+      }
+      // Not stored (the database is down): no PUBACK (§3.3.5: positive ack or close); the device resends after reconnecting.
+      log.warn({ err, clientId: client.id }, 'MQTT message not stored; closing the connection');
+      done(err as Error);
+    };
+    // Persist before you acknowledge: aedes sends the PUBACK (§3.3.4) only when `done` is called, after the commit.
+    let work: Promise<unknown>;
+    try {
+      work = dispatch(conn, packet);
+    } catch (err) {
+      return failed(err);
+    }
+    work.then(() => done(null), failed);
   };
 
   // Device messages end in authorizePublish. aedes would then route them to subscribers and its persistence:
@@ -130,46 +142,35 @@ export async function startMqttEndpoint(opts: MqttEndpointOptions): Promise<Mqtt
     }
   }) as typeof broker.publish;
 
-  /** Dispatches one message; resolves once it is committed, or dropped and counted. */
-  async function handlePublish(conn: DeviceConnection, packet: PublishPacket): Promise<void> {
+  /** Starts handling one message: throws DroppedMessage at once, or answers a promise that settles once it is committed. */
+  function dispatch(conn: DeviceConnection, packet: PublishPacket): Promise<unknown> {
     const receivedAt = Date.now();
     const device = conn.device;
-    try {
-      if (!conn.limiter.take(receivedAt)) throw new DroppedMessage('rate_limited', 'over the device message rate');
-      const payload = packet.payload as Buffer;
-      if (payload.length > opts.maxPayload) throw new DroppedMessage('too_large', `payload over ${opts.maxPayload} bytes`);
-      if (!device) {
-        if (packet.topic !== topics.provisionRequest) throw new DroppedMessage('forbidden_topic', 'only /provision/request');
-        return await answerProvisioning(ctx, conn, payload);
-      }
-      // The hot path: one string compare, no JSON here (the devices service parses once).
-      if (packet.topic === topics.telemetry) {
-        await ingress.telemetry(device, payload, receivedAt);
-        return;
-      }
-      const topic = classifyPublish(packet.topic, device.isGateway);
-      switch (topic.kind) {
-        case 'attributes':
-          return await ingress.clientAttributes(device, payload);
-        case 'attributesRequest':
-          return await answerAttributesRequest(ctx, conn, device, topic.id, payload);
-        case 'rpcReply':
-          return await ingress.rpcReply(device, topic.id, payload);
-        case 'rpcRequest':
-          return await answerClientRpc(ctx, conn, device, topic.id, payload);
-        case 'forbidden':
-          throw new DroppedMessage('forbidden_topic', 'not this device’s topic');
-        case 'unknown':
-          throw new DroppedMessage('unknown_topic', 'not a device API topic');
-        default:
-          return await handleGatewayMessage(ctx, conn, device, topic, payload, receivedAt);
-      }
-    } catch (err) {
-      if (!(err instanceof DroppedMessage)) throw err;
-      // MQTT 3.1.1 §3.3.5: a refused message still gets its positive ack; it is dropped and counted, the connection stays —
-      // unless the device itself is refused now (deleted, or its credentials revoked): then its session ends.
-      ingress.dropped(device, err.reason);
-      if (err.reason === 'suppressed') conn.closeAfterPublish = true;
+    if (!conn.limiter.take(receivedAt)) throw new DroppedMessage('rate_limited', 'over the device message rate');
+    const payload = packet.payload as Buffer;
+    if (payload.length > opts.maxPayload) throw new DroppedMessage('too_large', `payload over ${opts.maxPayload} bytes`);
+    if (!device) {
+      if (packet.topic !== topics.provisionRequest) throw new DroppedMessage('forbidden_topic', 'only /provision/request');
+      return answerProvisioning(ctx, conn, payload);
+    }
+    // The hot path: one string compare and the ingress call, no JSON here (the devices service parses once).
+    if (packet.topic === topics.telemetry) return ingress.telemetry(device, payload, receivedAt);
+    const topic = classifyPublish(packet.topic, device.isGateway);
+    switch (topic.kind) {
+      case 'attributes':
+        return ingress.clientAttributes(device, payload);
+      case 'attributesRequest':
+        return answerAttributesRequest(ctx, conn, device, topic.id, payload);
+      case 'rpcReply':
+        return ingress.rpcReply(device, topic.id, payload);
+      case 'rpcRequest':
+        return answerClientRpc(ctx, conn, device, topic.id, payload);
+      case 'forbidden':
+        throw new DroppedMessage('forbidden_topic', 'not this device’s topic');
+      case 'unknown':
+        throw new DroppedMessage('unknown_topic', 'not a device API topic');
+      default:
+        return handleGatewayMessage(ctx, conn, device, topic, payload, receivedAt);
     }
   }
 
