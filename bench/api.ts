@@ -54,12 +54,13 @@ const listSql = `SELECT s.id, s.org_unit_id, s.parent_org_unit_id, p.name AS par
   s.address, s.latitude, s.longitude, s.time_zone, s.floor_area, s.phone, s.created_at, s.updated_at
   FROM stores s JOIN org_units p ON p.id = s.parent_org_unit_id
   WHERE s.tenant_id = $1 AND s.org_path LIKE $2 ORDER BY s.code LIMIT 51`;
-const detailSqls = [
-  `SELECT s.id, s.org_path FROM stores s WHERE s.tenant_id = $1 AND s.id = $2`,
-  `SELECT s.*, p.name AS parent_name FROM stores s JOIN org_units p ON p.id = s.parent_org_unit_id WHERE s.tenant_id = $1 AND s.id = $2`,
-  `SELECT id, start_date, end_date, closed, opens, closes, note FROM store_special_hours WHERE store_id = $2 ORDER BY start_date`,
-  `SELECT id, name, kind, floor_area FROM store_zones WHERE store_id = $2 ORDER BY name`,
-];
+const detailSql = `SELECT s.id, s.org_unit_id, s.parent_org_unit_id, p.name AS parent_name, s.code, s.name, s.name_en, s.status, s.format, s.city,
+  s.address, s.latitude, s.longitude, s.time_zone, s.floor_area, s.phone, s.created_at, s.updated_at, s.org_path, s.weekly_hours,
+  COALESCE((SELECT json_agg(json_build_object('id', h.id, 'startDate', h.start_date, 'endDate', h.end_date, 'closed', h.closed, 'opens', h.opens,
+    'closes', h.closes, 'note', h.note) ORDER BY h.start_date) FROM store_special_hours h WHERE h.store_id = s.id), '[]') AS special_hours,
+  COALESCE((SELECT json_agg(json_build_object('id', z.id, 'name', z.name, 'kind', z.kind, 'floorArea', z.floor_area) ORDER BY z.name)
+    FROM store_zones z WHERE z.store_id = s.id), '[]') AS zones
+  FROM stores s JOIN org_units p ON p.id = s.parent_org_unit_id WHERE s.tenant_id = $1 AND s.id = $2`;
 
 /** `storeos bench api`: store list and detail through the platform against a bare Fastify route running the same SQL. */
 export async function runBench(o: { duration: number; connections: number }): Promise<void> {
@@ -118,12 +119,11 @@ export async function runBench(o: { duration: number; connections: number }): Pr
         .where(and(eq(orgUnits.tenantId, tenant.id), eq(orgUnits.depth, 0)))
     )[0];
     const bare = Fastify({ logger: false });
-    bare.get('/stores', async () => ({ data: (await db.pool.query(listSql, [tenant.id, `${root.path}%`])).rows.slice(0, 50) }));
-    bare.get<{ Params: { id: string } }>('/stores/:id', async (req) => {
-      const out = [];
-      for (const q of detailSqls) out.push((await db.pool.query(q, [tenant.id, req.params.id])).rows);
-      return { store: out[1][0], specialHours: out[2], zones: out[3] };
-    });
+    bare.get('/stores', async () => ({ data: (await db.pool.query({ name: 'list', text: listSql, values: [tenant.id, `${root.path}%`] })).rows.slice(0, 50) }));
+    bare.get<{ Params: { id: string } }>(
+      '/stores/:id',
+      async (req) => (await db.pool.query({ name: 'detail', text: detailSql, values: [tenant.id, req.params.id] })).rows[0],
+    );
     await bare.listen({ port: 0, host: '127.0.0.1' });
     cleanups.push(() => bare.close());
     const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
@@ -145,7 +145,7 @@ export async function runBench(o: { duration: number; connections: number }): Pr
       rows.push(
         `${c.name}\n` +
           `  platform  p50 ${p.p50.toFixed(1)} ms  p99 ${p.p99.toFixed(1)} ms  ${p.rps.toFixed(0)} req/s${bad ? `  (${bad} failed)` : ''}\n` +
-          `  baseline  p50 ${b.p50.toFixed(1)} ms  p99 ${b.p99.toFixed(1)} ms  ${b.rps.toFixed(0)} req/s  (bare Fastify, same SQL)\n` +
+          `  baseline  p50 ${b.p50.toFixed(1)} ms  p99 ${b.p99.toFixed(1)} ms  ${b.rps.toFixed(0)} req/s  (bare Fastify, same SQL)${b.errors + b.non2xx + b.timeouts ? `  (${b.errors + b.non2xx + b.timeouts} failed)` : ''}\n` +
           `  throughput ${ratio.toFixed(0)}% of baseline (goal ≥ 70%), p99 ${p.p99 <= 20 ? 'meets' : 'misses'} the 20 ms goal`,
       );
     }

@@ -11,7 +11,7 @@ import type { OutboxDispatcher } from './kernel/outbox.ts';
 import { type Collection, createCollection } from './modules/customers/index.ts';
 import { type CustomerProfiles, createCustomerProfiles } from './modules/customers/profile-pipeline.ts';
 import { createDevices, type Devices } from './modules/devices/index.ts';
-import { authenticator, orgRoutes, purgeExpiredSessions } from './modules/org/index.ts';
+import { authenticator, closeAuthCache, orgRoutes, purgeExpiredSessions } from './modules/org/index.ts';
 import { storeRoutes } from './modules/stores/index.ts';
 
 export const consoleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../console/dist');
@@ -41,6 +41,7 @@ export async function buildApp(
     consoleDir: opts.consoleDir,
     ready: async () => !(await migrationsPending(db)),
   });
+  app.addHook('onClose', () => closeAuthCache(db));
   addGauge(metrics, 'storeos_db_pool_total', 'Database connections open', () => db.pool.totalCount);
   addGauge(metrics, 'storeos_db_pool_idle', 'Database connections idle', () => db.pool.idleCount);
   addGauge(metrics, 'storeos_db_pool_waiting', 'Queries waiting for a connection', () => db.pool.waitingCount);

@@ -1,4 +1,5 @@
 /** The org module: tenants, the org tree, users and roles, sessions, API keys, the audit log. */
+export { closeAuthCache } from './auth-cache.ts';
 export { createApiKey, revokeApiKey, rootUnitId } from './api-keys.ts';
 export { findUnitInScope, insertOrgUnit, insertOrgUnits, onSubtreeMoved, type OrgUnitRow, renameUnit, underPaths } from './org-units.ts';
 export { permissionsOf, type Role, rolePermissions, roles } from './roles.ts';

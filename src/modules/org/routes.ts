@@ -7,6 +7,7 @@ import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
 import { listAuditLog } from './audit-log.ts';
 import { createOrgUnit, getOrgUnit, listOrgUnits, updateOrgUnit } from './org-units.ts';
 import { rolePermissions, roles } from './roles.ts';
+import { authCacheOf } from './auth-cache.ts';
 import { changePassword, currentSession, sessionCookie, signIn, signOut } from './sign-in.ts';
 import { addGrant, createUser, listUsers, removeGrant, updateUser } from './users.ts';
 
@@ -67,7 +68,14 @@ const unitKind = z.enum(['group', 'business_unit', 'region', 'area']);
 export function orgRoutes(deps: Deps) {
   const { db, config } = deps;
   const secure = config.publicUrl?.startsWith('https://') ?? false;
+  const known = authCacheOf(db);
   return async (app: HttpApp) => {
+    // A change here (sign-out, a grant, a disabled user, a revoked key) is seen by this node's next request, before
+    // this answer leaves; other nodes hear of it from the database (auth-cache.ts).
+    app.addHook('onSend', async (req, _reply, payload) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') known.clear();
+      return payload;
+    });
     app.post(
       '/auth/sign-in',
       {
@@ -115,9 +123,13 @@ export function orgRoutes(deps: Deps) {
       },
     );
 
-    app.get('/org-units', { schema: { tags: ['org'], summary: 'The org units you may see, parents first', response: { 200: z.object({ data: z.array(orgUnit) }), ...errors } } }, async (req) => ({
-      data: await listOrgUnits(ctxOf(db, req)),
-    }));
+    app.get(
+      '/org-units',
+      { schema: { tags: ['org'], summary: 'The org units you may see, parents first', response: { 200: z.object({ data: z.array(orgUnit) }), ...errors } } },
+      async (req) => ({
+        data: await listOrgUnits(ctxOf(db, req)),
+      }),
+    );
     app.get('/org-units/:id', { schema: { tags: ['org'], summary: 'One org unit', params: idParams, response: { 200: orgUnit, ...errors } } }, async (req) =>
       getOrgUnit(ctxOf(db, req), req.params.id),
     );
@@ -149,12 +161,25 @@ export function orgRoutes(deps: Deps) {
 
     app.get(
       '/roles',
-      { schema: { tags: ['users'], summary: 'Roles and their permissions', response: { 200: z.object({ data: z.array(z.object({ role: z.string(), permissions: z.array(z.string()) })) }) } } },
+      {
+        schema: {
+          tags: ['users'],
+          summary: 'Roles and their permissions',
+          response: { 200: z.object({ data: z.array(z.object({ role: z.string(), permissions: z.array(z.string()) })) }) },
+        },
+      },
       async () => ({ data: roles.map((r) => ({ role: r, permissions: [...rolePermissions[r]] })) }),
     );
     app.get(
       '/users',
-      { schema: { tags: ['users'], summary: 'Users with a grant in your scope', querystring: z.object({ q: z.string().max(100).optional(), ...pageQuery }), response: { 200: page(user), ...errors } } },
+      {
+        schema: {
+          tags: ['users'],
+          summary: 'Users with a grant in your scope',
+          querystring: z.object({ q: z.string().max(100).optional(), ...pageQuery }),
+          response: { 200: page(user), ...errors },
+        },
+      },
       async (req) => listUsers(ctxOf(db, req), req.query),
     );
     app.post(
@@ -197,13 +222,24 @@ export function orgRoutes(deps: Deps) {
     );
     app.delete(
       '/users/:id/grants/:grantId',
-      { schema: { tags: ['users'], summary: 'Remove a grant', params: z.object({ id: z.string().max(64), grantId: z.string().max(64) }), response: { 200: user, ...errors } } },
+      {
+        schema: {
+          tags: ['users'],
+          summary: 'Remove a grant',
+          params: z.object({ id: z.string().max(64), grantId: z.string().max(64) }),
+          response: { 200: user, ...errors },
+        },
+      },
       async (req) => removeGrant(ctxOf(db, req), req.params.id, req.params.grantId),
     );
 
-    app.get('/api-keys', { schema: { tags: ['api keys'], summary: 'API keys in your scope', response: { 200: z.object({ data: z.array(apiKey) }), ...errors } } }, async (req) => ({
-      data: await listApiKeys(ctxOf(db, req)),
-    }));
+    app.get(
+      '/api-keys',
+      { schema: { tags: ['api keys'], summary: 'API keys in your scope', response: { 200: z.object({ data: z.array(apiKey) }), ...errors } } },
+      async (req) => ({
+        data: await listApiKeys(ctxOf(db, req)),
+      }),
+    );
     app.post(
       '/api-keys',
       {
@@ -216,8 +252,10 @@ export function orgRoutes(deps: Deps) {
       },
       async (req, reply) => reply.status(201).send(await createApiKey(ctxOf(db, req), req.body)),
     );
-    app.delete('/api-keys/:id', { schema: { tags: ['api keys'], summary: 'Revoke an API key', params: idParams, response: { 200: apiKey, ...errors } } }, async (req) =>
-      revokeApiKey(ctxOf(db, req), req.params.id),
+    app.delete(
+      '/api-keys/:id',
+      { schema: { tags: ['api keys'], summary: 'Revoke an API key', params: idParams, response: { 200: apiKey, ...errors } } },
+      async (req) => revokeApiKey(ctxOf(db, req), req.params.id),
     );
 
     app.get(

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp, type TestSession } from '../../../test/harness.ts';
 import { demoPassword, seedDemo } from '../../commands/seed-demo.ts';
 
@@ -97,7 +97,8 @@ describe('signing in to the console', () => {
     const s = await t.signIn('associate@demo.storeos.dev', demoPassword, 'demo');
     expect((await storesWith(s.headers)).statusCode).toBe(200);
     await t.db.pool.query("UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE user_id = $1", [s.userId]);
-    expect((await storesWith(s.headers)).statusCode).toBe(401);
+    // A change made straight in the database (another node, the CLI) reaches this node's auth cache by NOTIFY.
+    await vi.waitFor(async () => expect((await storesWith(s.headers)).statusCode).toBe(401), { timeout: 2000, interval: 20 });
     expect((await t.app.inject({ url: '/api/v1/auth/session', headers: s.headers })).statusCode).toBe(401);
   });
 

@@ -9,6 +9,7 @@ import { AppError } from '../../kernel/errors.ts';
 import { checkCsrf } from '../../kernel/http.ts';
 import { newId, newSecret } from '../../kernel/ids.ts';
 import { decoyHash, hashPassword, verifyPassword } from '../../kernel/passwords.ts';
+import { authCacheOf } from './auth-cache.ts';
 import { permissionsOf } from './roles.ts';
 import { apiKeys, sessions, signInFailures, tenants, users } from './schema.ts';
 
@@ -52,17 +53,18 @@ interface SessionRow {
   slug: string;
   tenant_name: string;
   csrf_token: string;
+  expires_at: string | Date;
   grants: GrantRow[];
 }
 
 const sessionQuery = (tokenHash: string) => sql`
-  SELECT u.id AS user_id, u.email, u.name, t.id AS tenant_id, t.slug, t.name AS tenant_name, s.csrf_token,
+  SELECT u.id AS user_id, u.email, u.name, t.id AS tenant_id, t.slug, t.name AS tenant_name, s.csrf_token, s.expires_at,
     COALESCE(json_agg(json_build_object('id', g.id, 'role', g.role, 'orgUnitId', g.org_unit_id, 'orgUnitName', o.name, 'path', o.path))
       FILTER (WHERE g.id IS NOT NULL), '[]') AS grants
   FROM sessions s JOIN users u ON u.id = s.user_id JOIN tenants t ON t.id = u.tenant_id
   LEFT JOIN grants g ON g.user_id = u.id LEFT JOIN org_units o ON o.id = g.org_unit_id
   WHERE s.token_hash = ${tokenHash} AND s.expires_at > now() AND u.status = 'active'
-  GROUP BY u.id, t.id, s.csrf_token`;
+  GROUP BY u.id, t.id, s.csrf_token, s.expires_at`;
 
 function viewSession(row: SessionRow): SessionView {
   const grants = toGrants(row.grants);
@@ -94,7 +96,12 @@ export async function signIn(
   ).rows;
   if (counts && (counts.by_email >= throttle.perEmail || counts.by_ip >= throttle.perIp)) {
     const retryAfter = String(throttle.windowMinutes * 60);
-    throw new AppError('rate_limited', `too many failed sign-ins; try again in ${throttle.windowMinutes} minutes`, { retryAfterSeconds: Number(retryAfter) }, { 'retry-after': retryAfter });
+    throw new AppError(
+      'rate_limited',
+      `too many failed sign-ins; try again in ${throttle.windowMinutes} minutes`,
+      { retryAfterSeconds: Number(retryAfter) },
+      { 'retry-after': retryAfter },
+    );
   }
   const candidates = await db.orm
     .select({ id: users.id, tenantId: users.tenantId, hash: users.passwordHash, status: users.status, slug: tenants.slug })
@@ -143,7 +150,10 @@ export async function currentSession(db: Database, token: string | undefined): P
 /** Changes the caller's password after checking the current one; other sessions of the user end. */
 export async function changePassword(ctx: Ctx, token: string | undefined, input: { currentPassword: string; newPassword: string }): Promise<void> {
   if (ctx.actor.kind !== 'user') throw new AppError('forbidden', 'only a signed-in person has a password');
-  const [user] = await ctx.db.orm.select().from(users).where(and(eq(users.tenantId, ctx.actor.tenantId), eq(users.id, ctx.actor.id)));
+  const [user] = await ctx.db.orm
+    .select()
+    .from(users)
+    .where(and(eq(users.tenantId, ctx.actor.tenantId), eq(users.id, ctx.actor.id)));
   if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
     throw new AppError('invalid', 'the current password is wrong', { issues: [{ path: 'body.currentPassword', message: 'wrong password' }] });
   }
@@ -161,18 +171,20 @@ const lastUsedWritten = new Map<string, number>();
 
 async function actorFromApiKey(db: Database, key: string): Promise<Actor | undefined> {
   const prefix = key.slice(0, 15);
-  const r = await db.orm.execute<{
-    id: string;
-    name: string;
-    role: string;
-    key_hash: string;
-    revoked_at: Date | null;
-    tenant_id: string;
-    slug: string;
-    org_unit_id: string;
-    unit_name: string;
-    path: string;
-  } & Record<string, unknown>>(sql`
+  const r = await db.orm.execute<
+    {
+      id: string;
+      name: string;
+      role: string;
+      key_hash: string;
+      revoked_at: Date | null;
+      tenant_id: string;
+      slug: string;
+      org_unit_id: string;
+      unit_name: string;
+      path: string;
+    } & Record<string, unknown>
+  >(sql`
     SELECT k.id, k.name, k.role, k.key_hash, k.revoked_at, k.tenant_id, t.slug, k.org_unit_id, o.name AS unit_name, o.path
     FROM api_keys k JOIN tenants t ON t.id = k.tenant_id JOIN org_units o ON o.id = k.org_unit_id
     WHERE k.prefix = ${prefix}`);
@@ -180,11 +192,6 @@ async function actorFromApiKey(db: Database, key: string): Promise<Actor | undef
   if (!row || row.revoked_at) return undefined;
   const given = Buffer.from(sha256(key));
   if (!timingSafeEqual(given, Buffer.from(row.key_hash))) return undefined;
-  const now = Date.now();
-  if (now - (lastUsedWritten.get(row.id) ?? 0) > lastUsedEveryMs) {
-    lastUsedWritten.set(row.id, now);
-    await db.orm.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.id));
-  }
   return {
     tenantId: row.tenant_id,
     tenantSlug: row.slug,
@@ -195,21 +202,48 @@ async function actorFromApiKey(db: Database, key: string): Promise<Actor | undef
   };
 }
 
+/** Writes a key's last-used time, at most once a minute per key and node. */
+async function touchApiKey(db: Database, id: string): Promise<void> {
+  const now = Date.now();
+  if (now - (lastUsedWritten.get(id) ?? 0) <= lastUsedEveryMs) return;
+  lastUsedWritten.set(id, now);
+  await db.orm.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, id));
+}
+
+type Known = { kind: 'key'; actor: Actor } | { kind: 'session'; row: SessionRow };
+
 /** Finds the caller: an API key in `Authorization: Bearer`, or the session cookie (then unsafe methods need the CSRF header). */
 export function authenticator(db: Database) {
+  // Callers seen in the last seconds, forgotten as soon as anything about who may do what changes (auth-cache.ts).
+  const known = authCacheOf<Known>(db);
   return async (req: FastifyRequest, _reply: FastifyReply): Promise<Actor | undefined> => {
     const auth = req.headers.authorization;
     if (auth) {
       const m = /^Bearer\s+(sk_\S+)$/.exec(auth);
       if (!m) throw new AppError('unauthorized', 'Authorization must be "Bearer sk_…"');
-      const actor = await actorFromApiKey(db, m[1]);
-      if (!actor) throw new AppError('unauthorized', 'unknown or revoked API key');
+      const cacheKey = `k:${sha256(m[1])}`;
+      const hit = known.get(cacheKey);
+      let actor = hit?.kind === 'key' ? hit.actor : undefined;
+      if (!actor) {
+        const mark = known.mark();
+        actor = await actorFromApiKey(db, m[1]);
+        if (!actor) throw new AppError('unauthorized', 'unknown or revoked API key');
+        known.set(cacheKey, { kind: 'key', actor }, mark);
+      }
+      await touchApiKey(db, actor.id);
       return actor;
     }
     const token = req.cookies[sessionCookie];
     if (!token) return undefined;
-    const row = await loadSession(db, token);
-    if (!row) throw new AppError('unauthorized', 'your session has ended; sign in again');
+    const cacheKey = `s:${token}`;
+    const hit = known.get(cacheKey);
+    let row = hit?.kind === 'session' ? hit.row : undefined;
+    if (!row) {
+      const mark = known.mark();
+      row = await loadSession(db, token);
+      if (!row) throw new AppError('unauthorized', 'your session has ended; sign in again');
+      known.set(cacheKey, { kind: 'session', row }, mark, new Date(row.expires_at).getTime());
+    }
     checkCsrf(req, row.csrf_token);
     return {
       tenantId: row.tenant_id,
@@ -228,4 +262,3 @@ export async function purgeExpiredSessions(db: Database): Promise<number> {
   await db.orm.delete(signInFailures).where(sql`${signInFailures.at} < now() - interval '1 day'`);
   return s.length;
 }
-

@@ -1,14 +1,16 @@
-import { and, asc, eq, gt, ilike, inArray, ne, or, type SQL, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { recordAudit } from '../../kernel/audit.ts';
 import { type Actor, can, requireScope } from '../../kernel/auth.ts';
 import { type Ctx, decodeCursor, encodeCursor, likeEscape } from '../../kernel/context.ts';
-import type { Executor } from '../../kernel/db.ts';
+import type { Database, Executor } from '../../kernel/db.ts';
+import type pg from 'pg';
 import { AppError, notFound } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/ids.ts';
 import { publishEvent } from '../../kernel/outbox.ts';
-import { findUnitInScope, insertOrgUnits, orgUnits, renameUnit, underPaths } from '../org/index.ts';
-import { isOpenAt } from './hours.ts';
+import { findUnitInScope, insertOrgUnits, orgUnits, renameUnit, } from '../org/index.ts';
+import { isOpenAt, type SpecialRange } from './hours.ts';
 import { assertTransition, type StoreStatus } from './lifecycle.ts';
 import { specialHours, stores, type WeeklyRange, zones } from './schema.ts';
 import type { CreateStoreInput, UpdateStoreInput } from './store-input.ts';
@@ -50,48 +52,83 @@ export interface StoreQuery {
   limit: number;
 }
 
-async function filters(ctx: Ctx, q: Omit<StoreQuery, 'cursor' | 'limit'>): Promise<SQL[]> {
+/** The list's WHERE clause in plain SQL (the busiest query of the API): tenant, the caller's subtrees, the filters. */
+async function listFilter(ctx: Ctx, q: Omit<StoreQuery, 'cursor' | 'limit'>): Promise<{ where: string[]; values: unknown[]; arg(v: unknown): string }> {
   const paths = requireScope(ctx.actor, 'stores:read');
-  const where: SQL[] = [eq(stores.tenantId, ctx.actor.tenantId), underPaths(stores.orgPath, paths)];
+  const values: unknown[] = [];
+  const arg = (v: unknown) => {
+    values.push(v);
+    return `$${values.length}`;
+  };
+  const where = [`s.tenant_id = ${arg(ctx.actor.tenantId)}`, `(${paths.map((p) => `s.org_path LIKE ${arg(`${likeEscape(p)}%`)}`).join(' OR ')})`];
   if (q.orgUnitId) {
     const unit = await findUnitInScope(ctx.db.orm, ctx.actor, q.orgUnitId, 'stores:read');
-    where.push(sql`${stores.orgPath} LIKE ${`${unit.path}%`}`);
+    where.push(`s.org_path LIKE ${arg(`${likeEscape(unit.path)}%`)}`);
   }
-  if (q.status) where.push(eq(stores.status, q.status));
-  if (q.format) where.push(eq(stores.format, q.format));
-  if (q.city) where.push(ilike(stores.city, likeEscape(q.city.trim())));
+  if (q.status) where.push(`s.status = ${arg(q.status)}`);
+  if (q.format) where.push(`s.format = ${arg(q.format)}`);
+  if (q.city) where.push(`s.city ILIKE ${arg(likeEscape(q.city.trim()))}`);
   const text = q.q?.trim();
   if (text) {
-    const p = `%${likeEscape(text)}%`;
-    where.push(or(ilike(stores.name, p), ilike(stores.nameEn, p), ilike(stores.code, p)) as SQL);
+    const p = arg(`%${likeEscape(text)}%`);
+    where.push(`(s.name ILIKE ${p} OR s.name_en ILIKE ${p} OR s.code ILIKE ${p})`);
   }
-  return where;
+  return { where, values, arg };
+}
+
+/** Runs a query as a named prepared statement: each connection parses and plans each shape of it once. */
+async function queryPrepared<T extends pg.QueryResultRow>(db: Database['pool'], prefix: string, text: string, values: unknown[]): Promise<T[]> {
+  const name = `${prefix}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+  return (await db.query<T>({ name, text, values })).rows;
+}
+
+const listColumns = `s.id, s.org_unit_id AS "orgUnitId", s.parent_org_unit_id AS "parentOrgUnitId", p.name AS "parentName", s.code, s.name,
+  s.name_en AS "nameEn", s.status, s.format, s.city, s.address, s.latitude, s.longitude, s.time_zone AS "timeZone", s.floor_area AS "floorArea",
+  s.phone, s.created_at AS "createdAt", s.updated_at AS "updatedAt"`;
+
+/** A store as the list shows it. */
+export interface StoreListItem {
+  id: string;
+  orgUnitId: string;
+  parentOrgUnitId: string;
+  parentName: string;
+  code: string;
+  name: string;
+  nameEn: string | null;
+  status: string;
+  format: string;
+  city: string;
+  address: string;
+  latitude: number | null;
+  longitude: number | null;
+  timeZone: string;
+  floorArea: number | null;
+  phone: string | null;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 /** Stores inside the caller's scope, filtered, by code, a page at a time. */
 export async function listStores(ctx: Ctx, q: StoreQuery) {
-  const where = await filters(ctx, q);
+  const { where, values, arg } = await listFilter(ctx, q);
   const after = decodeCursor(q.cursor, 1);
-  if (after) where.push(gt(stores.code, String(after[0])));
-  const rows = await ctx.db.orm
-    .select(storeColumns)
-    .from(stores)
-    .innerJoin(parent, eq(parent.id, stores.parentOrgUnitId))
-    .where(and(...where))
-    .orderBy(asc(stores.code))
-    .limit(q.limit + 1);
+  if (after) where.push(`s.code > ${arg(String(after[0]))}`);
+  const text = `SELECT ${listColumns} FROM stores s JOIN org_units p ON p.id = s.parent_org_unit_id
+    WHERE ${where.join(' AND ')} ORDER BY s.code LIMIT ${arg(q.limit + 1)}`;
+  const rows = await queryPrepared<StoreListItem>(ctx.db.pool, 'stores_list', text, values);
   const data = rows.slice(0, q.limit);
   return { data, nextCursor: rows.length > q.limit ? encodeCursor([data[data.length - 1].code]) : null };
 }
 
 /** Counts of the caller's stores by status and by format, for charts. */
 export async function storeSummary(ctx: Ctx, q: Omit<StoreQuery, 'cursor' | 'limit'>) {
-  const where = await filters(ctx, q);
-  const rows = await ctx.db.orm
-    .select({ status: stores.status, format: stores.format, n: sql<number>`count(*)::int` })
-    .from(stores)
-    .where(and(...where))
-    .groupBy(stores.status, stores.format);
+  const { where, values } = await listFilter(ctx, q);
+  const rows = await queryPrepared<{ status: string; format: string; n: number }>(
+    ctx.db.pool,
+    'stores_summary',
+    `SELECT s.status, s.format, count(*)::int AS n FROM stores s WHERE ${where.join(' AND ')} GROUP BY s.status, s.format`,
+    values,
+  );
   const byStatus: Record<string, number> = {};
   const byFormat: Record<string, number> = {};
   let total = 0;
@@ -118,34 +155,54 @@ export async function findStoreInScope(db: Executor, actor: Actor, id: string, p
   return row;
 }
 
-/** A store with its hours, special hours, zones and whether it is open now. */
-export async function storeDetail(db: Executor, tenantId: string, id: string) {
-  const [row] = await db
-    .select({ ...storeColumns, weeklyHours: stores.weeklyHours })
+/** The query behind a store's page: the store, its parent's name, special hours and zones in one round trip. */
+function storeDetailQuery(db: Executor) {
+  return db
+    .select({
+      ...storeColumns,
+      orgPath: stores.orgPath,
+      weeklyHours: stores.weeklyHours,
+      specialHours: sql<(SpecialRange & { id: string; note: string | null })[]>`COALESCE((SELECT json_agg(json_build_object(
+        'id', h.id, 'startDate', h.start_date, 'endDate', h.end_date, 'closed', h.closed, 'opens', h.opens, 'closes', h.closes, 'note', h.note)
+        ORDER BY h.start_date) FROM store_special_hours h WHERE h.store_id = ${stores.id}), '[]')`,
+      zones: sql<{ id: string; name: string; kind: string; floorArea: number | null }[]>`COALESCE((SELECT json_agg(json_build_object(
+        'id', z.id, 'name', z.name, 'kind', z.kind, 'floorArea', z.floor_area) ORDER BY z.name) FROM store_zones z WHERE z.store_id = ${stores.id}), '[]')`,
+    })
     .from(stores)
     .innerJoin(parent, eq(parent.id, stores.parentOrgUnitId))
-    .where(and(eq(stores.tenantId, tenantId), eq(stores.id, id)));
-  if (!row) notFound('store', id);
-  const special = await db
-    .select({ id: specialHours.id, startDate: specialHours.startDate, endDate: specialHours.endDate, closed: specialHours.closed, opens: specialHours.opens, closes: specialHours.closes, note: specialHours.note })
-    .from(specialHours)
-    .where(eq(specialHours.storeId, id))
-    .orderBy(asc(specialHours.startDate));
-  const zoneRows = await db
-    .select({ id: zones.id, name: zones.name, kind: zones.kind, floorArea: zones.floorArea })
-    .from(zones)
-    .where(eq(zones.storeId, id))
-    .orderBy(asc(zones.name));
-  const weeklyHours = [...row.weeklyHours].sort((a, b) => a.day - b.day || a.opens.localeCompare(b.opens));
-  return { ...row, weeklyHours, specialHours: special, zones: zoneRows, openNow: isOpenAt({ ...row, weeklyHours }, special, new Date()) };
+    .where(and(eq(stores.tenantId, sql.placeholder('tenantId')), eq(stores.id, sql.placeholder('id'))));
+}
+
+// The busiest read of the API, built once per database handle and prepared on each connection.
+const preparedDetail = new WeakMap<Executor, ReturnType<ReturnType<typeof storeDetailQuery>['prepare']>>();
+
+async function loadStoreDetail(db: Executor, tenantId: string, id: string) {
+  let query = preparedDetail.get(db);
+  if (!query) {
+    query = storeDetailQuery(db).prepare('store_detail');
+    preparedDetail.set(db, query);
+  }
+  const [row] = await query.execute({ tenantId, id });
+  if (!row) return undefined;
+  const { orgPath, ...store } = row;
+  const weeklyHours = [...store.weeklyHours].sort((a, b) => a.day - b.day || a.opens.localeCompare(b.opens));
+  return { orgPath, detail: { ...store, weeklyHours, openNow: isOpenAt({ ...store, weeklyHours }, store.specialHours, new Date()) } };
+}
+
+/** A store with its hours, special hours, zones and whether it is open now. */
+export async function storeDetail(db: Executor, tenantId: string, id: string) {
+  const found = await loadStoreDetail(db, tenantId, id);
+  if (!found) notFound('store', id);
+  return found.detail;
 }
 
 export type StoreDetail = Awaited<ReturnType<typeof storeDetail>>;
 
-/** One store inside the caller's scope. */
+/** One store inside the caller's scope (404 outside it, so existence does not leak). */
 export async function getStore(ctx: Ctx, id: string): Promise<StoreDetail> {
-  await findStoreInScope(ctx.db.orm, ctx.actor, id);
-  return storeDetail(ctx.db.orm, ctx.actor.tenantId, id);
+  const found = await loadStoreDetail(ctx.db.orm, ctx.actor.tenantId, id);
+  if (!found || !can(ctx.actor, 'stores:read', found.orgPath)) notFound('store', id);
+  return found.detail;
 }
 
 /** A store to insert under a parent unit. */
@@ -165,7 +222,8 @@ export async function insertStores(tx: Executor, actor: Actor, items: NewStore[]
     .select({ code: orgUnits.code })
     .from(orgUnits)
     .where(and(eq(orgUnits.tenantId, actor.tenantId), inArray(orgUnits.code, codes)));
-  if (clash.length) throw new AppError('conflict', `code already in use: ${clash.map((c) => c.code).join(', ')}`, { field: 'code', codes: clash.map((c) => c.code) });
+  if (clash.length)
+    throw new AppError('conflict', `code already in use: ${clash.map((c) => c.code).join(', ')}`, { field: 'code', codes: clash.map((c) => c.code) });
   const units = await insertOrgUnits(
     tx,
     actor.tenantId,
@@ -202,7 +260,8 @@ export async function insertStores(tx: Executor, actor: Actor, items: NewStore[]
 export async function createStore(ctx: Ctx, input: CreateStoreInput): Promise<StoreDetail> {
   return ctx.db.orm.transaction(async (tx) => {
     const parentUnit = await findUnitInScope(tx, ctx.actor, input.parentOrgUnitId, 'stores:create');
-    if (parentUnit.kind === 'store') throw new AppError('invalid', 'a store cannot be placed under another store', { issues: [{ path: 'body.parentOrgUnitId', message: 'is a store' }] });
+    if (parentUnit.kind === 'store')
+      throw new AppError('invalid', 'a store cannot be placed under another store', { issues: [{ path: 'body.parentOrgUnitId', message: 'is a store' }] });
     const { parentOrgUnitId: _p, ...fields } = input;
     const [id] = await insertStores(tx, ctx.actor, [{ parent: parentUnit, input: fields }]);
     const after = await storeDetail(tx, ctx.actor.tenantId, id);
@@ -213,7 +272,13 @@ export async function createStore(ctx: Ctx, input: CreateStoreInput): Promise<St
 }
 
 /** Runs a change to one store in a transaction with a row lock, audits before and after, and publishes an event. */
-async function changeStore(ctx: Ctx, id: string, permission: string, action: string, change: (tx: Executor, row: StoreRow) => Promise<void>): Promise<StoreDetail> {
+async function changeStore(
+  ctx: Ctx,
+  id: string,
+  permission: string,
+  action: string,
+  change: (tx: Executor, row: StoreRow) => Promise<void>,
+): Promise<StoreDetail> {
   return ctx.db.orm.transaction(async (tx) => {
     const row = await findStoreInScope(tx, ctx.actor, id, permission, true);
     const before = await storeDetail(tx, ctx.actor.tenantId, id);
@@ -283,7 +348,10 @@ export function addSpecialHours(
 /** Removes special hours. */
 export function removeSpecialHours(ctx: Ctx, id: string, specialId: string): Promise<StoreDetail> {
   return changeStore(ctx, id, 'stores:write', 'store.special_hours_removed', async (tx) => {
-    const gone = await tx.delete(specialHours).where(and(eq(specialHours.storeId, id), eq(specialHours.id, specialId))).returning({ id: specialHours.id });
+    const gone = await tx
+      .delete(specialHours)
+      .where(and(eq(specialHours.storeId, id), eq(specialHours.id, specialId)))
+      .returning({ id: specialHours.id });
     if (!gone.length) notFound('special hours', specialId);
   });
 }
@@ -291,9 +359,14 @@ export function removeSpecialHours(ctx: Ctx, id: string, specialId: string): Pro
 /** Adds a zone of the sales floor. */
 export function addZone(ctx: Ctx, id: string, input: { name: string; kind: string; floorArea?: number | null }): Promise<StoreDetail> {
   return changeStore(ctx, id, 'stores:write', 'store.zone_added', async (tx) => {
-    const clash = await tx.select({ id: zones.id }).from(zones).where(and(eq(zones.storeId, id), eq(zones.name, input.name)));
+    const clash = await tx
+      .select({ id: zones.id })
+      .from(zones)
+      .where(and(eq(zones.storeId, id), eq(zones.name, input.name)));
     if (clash.length) throw new AppError('conflict', `a zone named ${input.name} already exists in this store`);
-    await tx.insert(zones).values({ id: newId('zon'), tenantId: ctx.actor.tenantId, storeId: id, name: input.name, kind: input.kind, floorArea: input.floorArea ?? null });
+    await tx
+      .insert(zones)
+      .values({ id: newId('zon'), tenantId: ctx.actor.tenantId, storeId: id, name: input.name, kind: input.kind, floorArea: input.floorArea ?? null });
   });
 }
 
@@ -301,7 +374,10 @@ export function addZone(ctx: Ctx, id: string, input: { name: string; kind: strin
 export function updateZone(ctx: Ctx, id: string, zoneId: string, input: { name?: string; kind?: string; floorArea?: number | null }): Promise<StoreDetail> {
   return changeStore(ctx, id, 'stores:write', 'store.zone_updated', async (tx) => {
     if (input.name !== undefined) {
-      const clash = await tx.select({ id: zones.id }).from(zones).where(and(eq(zones.storeId, id), eq(zones.name, input.name), ne(zones.id, zoneId)));
+      const clash = await tx
+        .select({ id: zones.id })
+        .from(zones)
+        .where(and(eq(zones.storeId, id), eq(zones.name, input.name), ne(zones.id, zoneId)));
       if (clash.length) throw new AppError('conflict', `a zone named ${input.name} already exists in this store`);
     }
     const set = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
@@ -317,7 +393,10 @@ export function updateZone(ctx: Ctx, id: string, zoneId: string, input: { name?:
 /** Removes a zone. */
 export function removeZone(ctx: Ctx, id: string, zoneId: string): Promise<StoreDetail> {
   return changeStore(ctx, id, 'stores:write', 'store.zone_removed', async (tx) => {
-    const gone = await tx.delete(zones).where(and(eq(zones.storeId, id), eq(zones.id, zoneId))).returning({ id: zones.id });
+    const gone = await tx
+      .delete(zones)
+      .where(and(eq(zones.storeId, id), eq(zones.id, zoneId)))
+      .returning({ id: zones.id });
     if (!gone.length) notFound('zone', zoneId);
   });
 }
