@@ -56,6 +56,8 @@ interface BenchOptions {
   devices: number;
   publishers: number;
   window: number;
+  tasks: number;
+  workOrders: number;
 }
 
 const program = new Command('storeos')
@@ -189,6 +191,28 @@ importCommand
     }),
   );
 
+const maintenanceCommand = program.command('maintenance').description('maintenance jobs, run now instead of waiting for their schedule');
+maintenanceCommand
+  .command('pm-run')
+  .description('open the preventive-maintenance work orders due now (calendar lead times and meter readings)')
+  .action(() =>
+    withRuntime(async (rt) => {
+      const { runPreventiveMaintenance } = await import('./modules/maintenance/index.ts');
+      const r = await runPreventiveMaintenance(rt.db);
+      process.stdout.write(`opened ${r.opened} preventive-maintenance work orders\n`);
+    }),
+  );
+maintenanceCommand
+  .command('escalate')
+  .description('escalate the work orders past their SLA now')
+  .action(() =>
+    withRuntime(async (rt) => {
+      const { escalateWorkOrders } = await import('./modules/maintenance/index.ts');
+      const r = await escalateWorkOrders(rt.db);
+      process.stdout.write(`escalated ${r.escalated} work orders\n`);
+    }),
+  );
+
 program
   .command('doctor')
   .description('check configuration, data directory, database and ports; one line each')
@@ -251,18 +275,22 @@ simulateCommand
 program
   .command('bench')
   .description('run a benchmark against its baseline in the same run')
-  .argument('<name>', 'api, telemetry, ingest or segments')
+  .argument('<name>', 'api, telemetry, ingest, segments, operations or campaigns')
   .option('--duration <seconds>', 'seconds per measurement', int('--duration', 1, 600), 10)
   .option('--connections <n>', 'concurrent connections (api: 16 by default; ingest: 64)', int('--connections', 1, 1000))
   .option('--devices <n>', 'MQTT devices, one connection each (telemetry)', int('--devices', 8, 20_000), 1000)
   .option('--publishers <p>', 'publisher processes (telemetry)', int('--publishers', 1, 16), 2)
   .option('--window <w>', 'QoS 1 messages in flight per connection (telemetry)', int('--window', 1, 1000), 4)
-  .option('--profiles <n>', 'profiles to generate (segments)', int('--profiles', 1000, 10_000_000), 1_000_000)
+  .option('--profiles <n>', 'profiles to generate (segments, campaigns)', int('--profiles', 1000, 10_000_000), 1_000_000)
   .option('--events <n>', 'events to generate (segments)', int('--events', 1000, 200_000_000), 20_000_000)
+  .option('--tasks <n>', 'task instances to seed (operations)', int('--tasks', 1000, 10_000_000), 1_000_000)
+  .option('--work-orders <n>', 'work orders to seed (operations)', int('--work-orders', 0, 2_000_000), 200_000)
   .action(async (name: string, o: BenchOptions) => {
     const benches: Record<string, () => Promise<{ runBench(o: BenchOptions & { connections: number }): Promise<void> }>> = {
       api: () => import('../bench/api.ts'),
+      campaigns: () => import('../bench/campaigns.ts'),
       ingest: () => import('../bench/ingest.ts'),
+      operations: () => import('../bench/operations.ts'),
       segments: () => import('../bench/segments.ts'),
       telemetry: () => import('../bench/telemetry.ts'),
     };

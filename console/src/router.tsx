@@ -7,7 +7,11 @@ import { auditRoute } from './routes/audit/routes.ts';
 import { profileListRoute, profileRoute } from './routes/device-profiles/routes.ts';
 import { deviceListRoute, deviceRoute } from './routes/devices/routes.ts';
 import { signInRoute } from './routes/auth/routes.ts';
+import { customerRoutes } from './routes/customers/routes.ts';
 import { homeRoute } from './routes/home/routes.ts';
+import { maintenanceRoutes, publicRequestRoute } from './routes/maintenance/routes.ts';
+import { marketingRoutes } from './routes/marketing/routes.ts';
+import { operationsRoutes } from './routes/operations/routes.ts';
 import { orgRoute } from './routes/org/routes.ts';
 import { rootRoute, signedInRoute } from './routes/root.tsx';
 import { storeImportRoute, storeListRoute, storeRoute } from './routes/stores/routes.ts';
@@ -15,6 +19,7 @@ import { usersRoute } from './routes/users/routes.ts';
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
+  publicRequestRoute,
   signedInRoute.addChildren([
     homeRoute,
     orgRoute,
@@ -29,6 +34,10 @@ const routeTree = rootRoute.addChildren([
     usersRoute,
     apiKeysRoute,
     auditRoute,
+    ...customerRoutes,
+    ...operationsRoutes,
+    ...maintenanceRoutes,
+    ...marketingRoutes,
   ]),
 ]);
 

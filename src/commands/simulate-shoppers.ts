@@ -159,14 +159,30 @@ export async function runShoppers(src: ShopperSources, run: ShopperRun): Promise
   const started = Date.now();
   const flush = (source: SimSource, events: Event[]) => {
     const body = JSON.stringify({ batch: events, sentAt: new Date().toISOString() });
-    const p = fetch(`${run.url}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${source.writeKey}:`).toString('base64')}` }, body })
-      .then(async (res) => {
-        if (res.ok) totals.stored += ((await res.json()) as { stored: number }).stored;
-        else totals.failed += events.length;
-      })
-      .catch(() => {
-        totals.failed += events.length;
-      });
+    const headers = { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${source.writeKey}:`).toString('base64')}` };
+    // As analytics-node does: a 429, a 5xx or a dropped connection is retried with backoff (Retry-After when given).
+    const send = async (attempt: number): Promise<void> => {
+      let wait: number;
+      try {
+        const res = await fetch(`${run.url}/v1/batch`, { method: 'POST', headers, body });
+        if (res.ok) {
+          totals.stored += ((await res.json()) as { stored: number }).stored;
+          return;
+        }
+        await res.body?.cancel();
+        if (res.status !== 429 && res.status < 500) throw new Error(`answered ${res.status}`);
+        wait = Number(res.headers.get('retry-after') ?? 0) * 1000 || 200 * 2 ** attempt;
+      } catch (err) {
+        if ((err as Error).message.startsWith('answered') || attempt >= 4) throw err;
+        wait = 200 * 2 ** attempt;
+      }
+      if (attempt >= 4) throw new Error('gave up after 5 tries');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 5000)));
+      return send(attempt + 1);
+    };
+    const p = send(0).catch(() => {
+      totals.failed += events.length;
+    });
     const tracked = p.finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };

@@ -31,6 +31,9 @@ describe('loadConfig', () => {
       sessionHours: 12,
       sourceRate: 5000,
       dbPoolSize: 20,
+      uploadLimit: 10_485_760,
+      s3: undefined,
+      smtp: undefined,
     });
   });
 
@@ -63,6 +66,14 @@ describe('loadConfig', () => {
       certFile: path.resolve('cert.pem'),
       keyFile: path.resolve('key.pem'),
     });
+  });
+
+  it('S3 needs all four settings, SMTP a smtp:// URL', () => {
+    expect(configError({ STOREOS_S3_ENDPOINT: 'http://127.0.0.1:9000' }).message).toMatch(/^STOREOS_S3_ENDPOINT, STOREOS_S3_BUCKET/);
+    const s3 = { STOREOS_S3_ENDPOINT: 'http://127.0.0.1:9000', STOREOS_S3_BUCKET: 'photos', STOREOS_S3_ACCESS_KEY: 'a', STOREOS_S3_SECRET_KEY: 'b' };
+    expect(loadConfig(s3).s3).toMatchObject({ bucket: 'photos', region: 'us-east-1' });
+    expect(configError({ STOREOS_SMTP_URL: 'mail.example.com' }).message).toMatch(/^STOREOS_SMTP_URL /);
+    expect(configError({ STOREOS_UPLOAD_LIMIT: '12' }).message).toMatch(/^STOREOS_UPLOAD_LIMIT /);
   });
 
   it('reports every bad setting, one line each', () => {

@@ -67,12 +67,41 @@ const fields = z.object({
     .min(2, { error: 'DB_POOL_SIZE must be at least 2' })
     .max(500, { error: 'DB_POOL_SIZE must be at most 500' })
     .default(20),
+  STOREOS_UPLOAD_LIMIT: z.coerce
+    .number({ error: 'STOREOS_UPLOAD_LIMIT must be a number of bytes (for example 10485760)' })
+    .int({ error: 'STOREOS_UPLOAD_LIMIT must be a whole number of bytes' })
+    .min(1024, { error: 'STOREOS_UPLOAD_LIMIT must be at least 1024 bytes' })
+    .max(1_073_741_824, { error: 'STOREOS_UPLOAD_LIMIT must be at most 1073741824 bytes (1 GiB)' })
+    .default(10_485_760),
+  STOREOS_S3_ENDPOINT: z.url({ error: 'STOREOS_S3_ENDPOINT must be a URL such as https://s3.example.com' }).optional(),
+  STOREOS_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'STOREOS_S3_BUCKET must be a bucket name (3–63 lower-case letters, digits, dots, hyphens)' })
+    .optional(),
+  STOREOS_S3_ACCESS_KEY: z.string().min(1).optional(),
+  STOREOS_S3_SECRET_KEY: z.string().min(1).optional(),
+  STOREOS_S3_REGION: z.string().min(1).default('us-east-1'),
+  STOREOS_SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\//.test(v), {
+      error: 'STOREOS_SMTP_URL must start with smtp:// or smtps:// (for example smtp://user:pass@mail.example.com:587)',
+    })
+    .optional(),
+  STOREOS_SMTP_FROM: z.string().min(3).default('StoreOS <storeos@localhost>'),
 });
 
-const schema = fields.refine((c) => (c.MQTT_TLS_CERT === undefined) === (c.MQTT_TLS_KEY === undefined), {
-  error: 'MQTT_TLS_CERT and MQTT_TLS_KEY must be set together (PEM files of the certificate and its private key)',
-  path: ['MQTT_TLS_CERT'],
-});
+const s3Keys = ['STOREOS_S3_ENDPOINT', 'STOREOS_S3_BUCKET', 'STOREOS_S3_ACCESS_KEY', 'STOREOS_S3_SECRET_KEY'] as const;
+
+const schema = fields
+  .refine((c) => (c.MQTT_TLS_CERT === undefined) === (c.MQTT_TLS_KEY === undefined), {
+    error: 'MQTT_TLS_CERT and MQTT_TLS_KEY must be set together (PEM files of the certificate and its private key)',
+    path: ['MQTT_TLS_CERT'],
+  })
+  .refine((c) => s3Keys.every((k) => c[k] === undefined) || s3Keys.every((k) => c[k] !== undefined), {
+    error:
+      'STOREOS_S3_ENDPOINT, STOREOS_S3_BUCKET, STOREOS_S3_ACCESS_KEY and STOREOS_S3_SECRET_KEY must be set together (or none, for files under the data directory)',
+    path: ['STOREOS_S3_ENDPOINT'],
+  });
 
 export interface Config {
   port: number;
@@ -96,6 +125,12 @@ export interface Config {
   /** Customer events per second one source may send (bursts of twice that) unless the source sets its own; 0 is no limit. */
   sourceRate: number;
   dbPoolSize: number;
+  /** Largest uploaded file in bytes (413 beyond). */
+  uploadLimit: number;
+  /** An S3-compatible store for files; undefined keeps them under `<dataDir>/files`. */
+  s3: { endpoint: string; bucket: string; accessKey: string; secretKey: string; region: string } | undefined;
+  /** SMTP for notification e-mails; undefined sends none. */
+  smtp: { url: string; from: string } | undefined;
 }
 
 /** Reads the configuration from environment variables; throws ConfigError with one line per bad setting. */
@@ -127,6 +162,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: c.STOREOS_SESSION_HOURS,
     sourceRate: c.STOREOS_SOURCE_RATE,
     dbPoolSize: c.DB_POOL_SIZE,
+    uploadLimit: c.STOREOS_UPLOAD_LIMIT,
+    s3:
+      c.STOREOS_S3_ENDPOINT && c.STOREOS_S3_BUCKET && c.STOREOS_S3_ACCESS_KEY && c.STOREOS_S3_SECRET_KEY
+        ? {
+            endpoint: c.STOREOS_S3_ENDPOINT,
+            bucket: c.STOREOS_S3_BUCKET,
+            accessKey: c.STOREOS_S3_ACCESS_KEY,
+            secretKey: c.STOREOS_S3_SECRET_KEY,
+            region: c.STOREOS_S3_REGION,
+          }
+        : undefined,
+    smtp: c.STOREOS_SMTP_URL ? { url: c.STOREOS_SMTP_URL, from: c.STOREOS_SMTP_FROM } : undefined,
   };
 }
 
@@ -149,4 +196,12 @@ export const settingsHelp: [string, string, string][] = [
   ['STOREOS_SESSION_HOURS', '12', 'how long a console session lasts'],
   ['STOREOS_SOURCE_RATE', '5000', 'customer events per second per source and node, bursts of twice that (0: no limit; a source may set its own)'],
   ['DB_POOL_SIZE', '20', 'database connections per process'],
+  ['STOREOS_UPLOAD_LIMIT', '10485760', 'largest uploaded file (photo, PDF) in bytes (413 beyond)'],
+  ['STOREOS_S3_ENDPOINT', '(none)', 'S3-compatible endpoint for files; with the bucket and keys, instead of the data directory'],
+  ['STOREOS_S3_BUCKET', '(none)', 'bucket for files'],
+  ['STOREOS_S3_ACCESS_KEY', '(none)', 'access key of the S3-compatible store'],
+  ['STOREOS_S3_SECRET_KEY', '(none)', 'secret key of the S3-compatible store'],
+  ['STOREOS_S3_REGION', 'us-east-1', 'region used to sign S3 requests'],
+  ['STOREOS_SMTP_URL', '(none)', 'smtp:// or smtps:// URL for notification e-mails (none sent when unset)'],
+  ['STOREOS_SMTP_FROM', 'StoreOS <storeos@localhost>', 'sender of notification e-mails'],
 ];

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../lib/auth.tsx';
 import { useIsPhone } from '../lib/use-is-phone.ts';
+import { InboxBell } from './inbox-bell.tsx';
 import { LanguageSwitch } from './language-switch.tsx';
 import { NavMenu } from './nav-menu.tsx';
 import { UserMenu } from './user-menu.tsx';
@@ -103,6 +104,7 @@ export function AppLayout() {
             </>
           )}
           <div style={{ flex: 1 }} />
+          <InboxBell />
           <LanguageSwitch />
           <UserMenu />
         </Layout.Header>

@@ -2,14 +2,31 @@
 import {
   AlertOutlined,
   ApartmentOutlined,
+  ApiOutlined,
   AuditOutlined,
+  BarChartOutlined,
+  CalendarOutlined,
+  CarryOutOutlined,
+  CheckSquareOutlined,
+  ClusterOutlined,
   ControlOutlined,
+  DatabaseOutlined,
+  FileSearchOutlined,
+  FunctionOutlined,
   HddOutlined,
   HomeOutlined,
+  InboxOutlined,
   KeyOutlined,
+  LineChartOutlined,
+  MessageOutlined,
+  NotificationOutlined,
+  ProfileOutlined,
+  SafetyOutlined,
   ShopOutlined,
   TeamOutlined,
+  ToolOutlined,
   UploadOutlined,
+  UserOutlined,
 } from '@ant-design/icons';
 import { useLocation, useNavigate } from '@tanstack/react-router';
 import { Menu, type MenuProps } from 'antd';
@@ -19,8 +36,62 @@ import { useAuth } from '../lib/auth.tsx';
 import type { Permission } from '../lib/permissions.ts';
 
 interface NavEntry {
-  path: '/' | '/org' | '/stores' | '/stores/import' | '/devices' | '/alarms' | '/device-profiles' | '/users' | '/api-keys' | '/audit';
-  label: 'home' | 'org' | 'stores' | 'import' | 'devices' | 'alarms' | 'deviceProfiles' | 'users' | 'apiKeys' | 'audit';
+  path:
+    | '/'
+    | '/org'
+    | '/stores'
+    | '/stores/import'
+    | '/devices'
+    | '/alarms'
+    | '/device-profiles'
+    | '/customers/profiles'
+    | '/customers/segments'
+    | '/customers/traits'
+    | '/customers/sources'
+    | '/customers/privacy'
+    | '/operations/board'
+    | '/operations/approvals'
+    | '/operations/templates'
+    | '/operations/audits'
+    | '/operations/reports'
+    | '/maintenance/work-orders'
+    | '/maintenance/assets'
+    | '/maintenance/requests'
+    | '/maintenance/pm'
+    | '/maintenance/reports'
+    | '/marketing/campaigns'
+    | '/marketing/templates'
+    | '/users'
+    | '/api-keys'
+    | '/audit';
+  label:
+    | 'home'
+    | 'org'
+    | 'stores'
+    | 'import'
+    | 'devices'
+    | 'alarms'
+    | 'deviceProfiles'
+    | 'customerProfiles'
+    | 'segments'
+    | 'computedTraits'
+    | 'customerSources'
+    | 'privacy'
+    | 'todayBoard'
+    | 'approvals'
+    | 'taskTemplates'
+    | 'storeAudits'
+    | 'operationsReports'
+    | 'workOrders'
+    | 'assets'
+    | 'maintenanceRequests'
+    | 'pmCalendar'
+    | 'maintenanceReports'
+    | 'marketingCampaigns'
+    | 'marketingTemplates'
+    | 'users'
+    | 'apiKeys'
+    | 'audit';
   icon: ReactNode;
   permission?: Permission;
 }
@@ -33,6 +104,23 @@ const entries: NavEntry[] = [
   { path: '/devices', label: 'devices', icon: <HddOutlined />, permission: 'devices:read' },
   { path: '/alarms', label: 'alarms', icon: <AlertOutlined />, permission: 'alarms:read' },
   { path: '/device-profiles', label: 'deviceProfiles', icon: <ControlOutlined />, permission: 'devices:read' },
+  { path: '/customers/profiles', label: 'customerProfiles', icon: <UserOutlined />, permission: 'customers:read' },
+  { path: '/customers/segments', label: 'segments', icon: <ClusterOutlined />, permission: 'customers:read' },
+  { path: '/customers/traits', label: 'computedTraits', icon: <FunctionOutlined />, permission: 'customers:read' },
+  { path: '/customers/sources', label: 'customerSources', icon: <ApiOutlined />, permission: 'sources:manage' },
+  { path: '/customers/privacy', label: 'privacy', icon: <SafetyOutlined />, permission: 'customers:privacy' },
+  { path: '/operations/board', label: 'todayBoard', icon: <CarryOutOutlined />, permission: 'tasks:execute' },
+  { path: '/operations/approvals', label: 'approvals', icon: <CheckSquareOutlined />, permission: 'tasks:approve' },
+  { path: '/operations/templates', label: 'taskTemplates', icon: <ProfileOutlined />, permission: 'tasks:manage' },
+  { path: '/operations/audits', label: 'storeAudits', icon: <FileSearchOutlined />, permission: 'audits:read' },
+  { path: '/operations/reports', label: 'operationsReports', icon: <BarChartOutlined />, permission: 'tasks:read' },
+  { path: '/maintenance/work-orders', label: 'workOrders', icon: <ToolOutlined />, permission: 'maintenance:read' },
+  { path: '/maintenance/assets', label: 'assets', icon: <DatabaseOutlined />, permission: 'maintenance:read' },
+  { path: '/maintenance/requests', label: 'maintenanceRequests', icon: <InboxOutlined />, permission: 'maintenance:approve' },
+  { path: '/maintenance/pm', label: 'pmCalendar', icon: <CalendarOutlined />, permission: 'maintenance:read' },
+  { path: '/maintenance/reports', label: 'maintenanceReports', icon: <LineChartOutlined />, permission: 'maintenance:read' },
+  { path: '/marketing/campaigns', label: 'marketingCampaigns', icon: <NotificationOutlined />, permission: 'marketing:read' },
+  { path: '/marketing/templates', label: 'marketingTemplates', icon: <MessageOutlined />, permission: 'marketing:read' },
   { path: '/users', label: 'users', icon: <TeamOutlined />, permission: 'users:read' },
   { path: '/api-keys', label: 'apiKeys', icon: <KeyOutlined />, permission: 'apikeys:manage' },
   { path: '/audit', label: 'audit', icon: <AuditOutlined />, permission: 'audit:read' },

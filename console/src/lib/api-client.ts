@@ -43,7 +43,7 @@ export type QueryValue = string | number | boolean | null | undefined;
 
 export interface RequestOptions {
   query?: Record<string, QueryValue>;
-  /** A JSON body, or a raw string body sent with `contentType`. */
+  /** A JSON body, or a raw string or Blob (a file) body sent with `contentType`. */
   body?: unknown;
   contentType?: string;
   /** Do not treat a 401 as "the session ended" (sign-in, the session probe). */
@@ -79,9 +79,12 @@ const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Sends one request and answers the parsed JSON body (undefined for 204). */
 export async function apiRequest<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  let body: string | undefined;
+  let body: string | Blob | undefined;
   if (options.body !== undefined) {
-    if (typeof options.body === 'string' && options.contentType) {
+    if (options.body instanceof Blob) {
+      body = options.body;
+      headers['content-type'] = options.contentType ?? (options.body.type || 'application/octet-stream');
+    } else if (typeof options.body === 'string' && options.contentType) {
       body = options.body;
       headers['content-type'] = options.contentType;
     } else {

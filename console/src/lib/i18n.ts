@@ -4,14 +4,27 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import i18next from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
-import en from '../i18n/en.json';
-import zhCN from '../i18n/zh-CN.json';
+import customersEn from '../i18n/customers.en.json';
+import customersZh from '../i18n/customers.zh-CN.json';
+import enBase from '../i18n/en.json';
+import maintenanceEn from '../i18n/maintenance.en.json';
+import maintenanceZh from '../i18n/maintenance.zh-CN.json';
+import marketingEn from '../i18n/marketing.en.json';
+import marketingZh from '../i18n/marketing.zh-CN.json';
+import operationsEn from '../i18n/operations.en.json';
+import operationsZh from '../i18n/operations.zh-CN.json';
+import zhBase from '../i18n/zh-CN.json';
 
 export type Language = 'zh-CN' | 'en';
 export const languages: readonly Language[] = ['zh-CN', 'en'];
 
 /** Where the chosen language is kept between visits. */
 export const languageStorageKey = 'storeos.lang';
+
+// One dictionary per language: the platform's, and one file per module area (each under its own top-level key),
+// so each area's words live next to each other.
+const en = { ...enBase, ...customersEn, ...operationsEn, ...maintenanceEn, ...marketingEn };
+const zhCN = { ...zhBase, ...customersZh, ...operationsZh, ...maintenanceZh, ...marketingZh };
 
 // Each dictionary must have every key of the other: a missing key fails the type check here.
 const enComplete: typeof zhCN = en;

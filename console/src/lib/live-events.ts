@@ -1,11 +1,24 @@
 // Live updates from GET /live (Server-Sent Events, same origin, the session cookie): a device's or a
-// store's telemetry, online status and alarm changes, while a screen that shows them is open.
+// store's telemetry, online status and alarm changes, or the alarm (and status) changes of an org unit's
+// subtree or of the caller's whole scope, while a screen that shows them is open.
 import { useEffect, useRef, useState } from 'react';
 import { apiUrl } from './api-client.ts';
 import type { LiveEvent } from './api-types.ts';
 
-/** Whose events to follow: exactly one of a device and a store; null follows nothing. */
-export type LiveFilter = { deviceId: string } | { storeId: string } | null;
+/** What a subtree feed carries: telemetry is only ever followed per device or store. */
+export type SubtreeEventKind = 'alarm' | 'status';
+
+/**
+ * Whose events to follow: a device, a store, or an org unit's subtree (the caller's whole scope without
+ * `orgUnitId`) with the kinds of event wanted; null follows nothing.
+ */
+export type LiveFilter = { deviceId: string } | { storeId: string } | { orgUnitId?: string; events: readonly SubtreeEventKind[] } | null;
+
+function liveQuery(filter: Exclude<LiveFilter, null>): Record<string, string | undefined> {
+  if ('deviceId' in filter) return { deviceId: filter.deviceId };
+  if ('storeId' in filter) return { storeId: filter.storeId };
+  return { orgUnitId: filter.orgUnitId, events: filter.events.join(',') };
+}
 
 /** `connecting` until the server said ready; `live` while events flow; `closed` when it refused or went away. */
 export type LiveState = 'connecting' | 'live' | 'closed';
@@ -24,14 +37,13 @@ interface LiveHandlers {
   onReconnect?: () => void;
 }
 
-/** Follows the live events of a device or a store while mounted; answers the connection state. */
+/** Follows the live events of a device, a store or a subtree while mounted; answers the connection state. */
 export function useLiveEvents(filter: LiveFilter, handlers: LiveHandlers): LiveState {
   const [state, setState] = useState<LiveState>('connecting');
   // the latest handlers, without reopening the stream when a render makes new ones
   const latest = useRef(handlers);
   latest.current = handlers;
-  const query = filter ? ('deviceId' in filter ? { deviceId: filter.deviceId } : { storeId: filter.storeId }) : null;
-  const url = query ? apiUrl('/live', query) : null;
+  const url = filter ? apiUrl('/live', liveQuery(filter)) : null;
 
   useEffect(() => {
     if (!url || typeof EventSource === 'undefined') {

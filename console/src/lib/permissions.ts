@@ -19,7 +19,29 @@ export type Permission =
   | 'devices:rpc'
   | 'devices:profiles'
   | 'alarms:read'
-  | 'alarms:ack';
+  | 'alarms:ack'
+  | 'customers:read'
+  | 'customers:write'
+  | 'customers:privacy'
+  | 'sources:manage'
+  | 'segments:manage'
+  | 'tasks:read'
+  | 'tasks:manage'
+  | 'tasks:execute'
+  | 'tasks:approve'
+  | 'audits:read'
+  | 'audits:run'
+  | 'files:read'
+  | 'files:write'
+  | 'webhooks:manage'
+  | 'maintenance:read'
+  | 'maintenance:work'
+  | 'maintenance:write'
+  | 'maintenance:approve'
+  | 'maintenance:configure'
+  | 'marketing:read'
+  | 'marketing:write'
+  | 'marketing:channels';
 
 /** True when `granted` includes `permission`, directly or through a `resource:*` or `*` wildcard. */
 export function hasPermission(granted: readonly string[], permission: Permission): boolean {

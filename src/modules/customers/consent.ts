@@ -51,9 +51,14 @@ export function consentOf(e: CollectedEvent): { purpose: string; channel: string
 
 /** The consent changes a batch of events carries. */
 export function consentChanges(events: ProfiledEvent[]): ConsentChange[] {
-  return events.flatMap((e) =>
-    consentOf(e).map((c) => ({ ...c, profileId: e.profileId, source: `event:${e.channel}`, messageId: e.messageId, actor: null, at: e.timestamp.getTime() })),
-  );
+  const out: ConsentChange[] = [];
+  for (const e of events) {
+    // Most events carry none: only a consent event or context.consent is looked into.
+    if (!(e.type === 'track' && e.event === consentEventName) && e.context.consent === undefined) continue;
+    for (const c of consentOf(e))
+      out.push({ ...c, profileId: e.profileId, source: `event:${e.channel}`, messageId: e.messageId, actor: null, at: e.timestamp.getTime() });
+  }
+  return out;
 }
 
 /** Records consent changes: all in the history; the current consent per purpose and channel is the latest by time. */

@@ -41,9 +41,16 @@ export interface IdentityResolver {
   resolve(tx: Tx, tenantId: string, events: CollectedEvent[]): Promise<string[]>;
 }
 
+/**
+ * A committed event with its profile and, when the event writer stored it, the id of its flush part: a row of
+ * `customer_event_flushes` that stays until the part is applied to profiles, so a process that dies in between
+ * replays it at the next start (docs/customers.md, "Durability").
+ */
+export type CommittedEvent = CollectedEvent & { profileId: string; flushId?: number };
+
 /** Runs after a batch committed: traits, computed traits, RFM, segment membership. Implemented by the profile pipeline. */
 export interface ProfilePipeline {
-  onCommitted(tenantId: string, events: (CollectedEvent & { profileId: string })[]): Promise<void>;
+  onCommitted(tenantId: string, events: CommittedEvent[]): Promise<void>;
 }
 
 /** Suppression and deletion checks the collector applies before storing (consent module answers). */

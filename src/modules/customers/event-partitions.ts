@@ -44,9 +44,15 @@ export class EventPartitions {
   /** Makes sure the months holding these times exist. */
   async ensure(times: Iterable<number>): Promise<void> {
     const missing = new Set<number>();
+    // Most times of a flush fall in one month: only a time outside the last month seen costs a Date.
+    let from = 0;
+    let to = 0;
     for (const t of times) {
+      if (t >= from && t < to) continue;
       const m = monthStart(t);
       if (!this.known.has(m)) missing.add(m);
+      from = m;
+      to = nextMonth(m);
     }
     for (const m of missing) {
       let p = this.creating.get(m);

@@ -46,10 +46,10 @@ function preparedOf(frame: EventFrame) {
   return p;
 }
 
-/** A valid event with its COPY row (without the profile id) and its stored size. */
+/** A valid event with its COPY row (without the flush part and profile id, as UTF-8) and its stored size. */
 export interface CheckedEvent {
   event: CollectedEvent;
-  tail: string;
+  tail: Buffer;
   bytes: number;
 }
 
@@ -106,7 +106,12 @@ export function checkEvent(raw: unknown, pathType: EventType | undefined, frame:
   const c = collect(raw, type, frame);
   if (!('code' in c)) return c;
   // Refusals are rare: only they pay for naming the event.
-  return { code: c.code, reason: c.reason, messageId: typeof raw.messageId === 'string' ? raw.messageId : undefined, type: typeof type === 'string' ? type : undefined };
+  return {
+    code: c.code,
+    reason: c.reason,
+    messageId: typeof raw.messageId === 'string' ? raw.messageId : undefined,
+    type: typeof type === 'string' ? type : undefined,
+  };
 }
 
 const no = (code: RefusalCode, reason: string): Refusal => ({ code, reason });
@@ -123,7 +128,8 @@ function collect(raw: Record<string, unknown>, type: EventType, frame: EventFram
   const messageId = raw.messageId;
   if (messageId !== undefined) {
     if (typeof messageId !== 'string') return no('field', 'messageId must be a string');
-    if (messageId.length === 0 || messageId.length > eventLimits.messageIdLength) return no('field', `messageId must be 1 to ${eventLimits.messageIdLength} characters`);
+    if (messageId.length === 0 || messageId.length > eventLimits.messageIdLength)
+      return no('field', `messageId must be 1 to ${eventLimits.messageIdLength} characters`);
     // Printable only: the dedupe statement sends a flush's messageIds as one text joined by a control character.
     if (hasControl(messageId)) return no('field', 'messageId must not contain control characters');
     const p = textProblem(messageId);
@@ -144,7 +150,8 @@ function collect(raw: Record<string, unknown>, type: EventType, frame: EventFram
   let name: string | null = null;
   const nameField = type === 'track' ? 'event' : 'name';
   const rawName = raw[nameField];
-  if (type === 'track' && (typeof rawName !== 'string' || rawName.trim() === '')) return no('field', 'track needs event, the name of the action (e.g. "Order Completed")');
+  if (type === 'track' && (typeof rawName !== 'string' || rawName.trim() === ''))
+    return no('field', 'track needs event, the name of the action (e.g. "Order Completed")');
   if (rawName !== undefined && rawName !== null && (type === 'track' || type === 'page' || type === 'screen')) {
     if (typeof rawName !== 'string') return no('field', `${nameField} must be a string`);
     if (rawName.length > eventLimits.nameLength) return no('field', `${nameField} is longer than ${eventLimits.nameLength} characters`);
@@ -193,8 +200,9 @@ function collect(raw: Record<string, unknown>, type: EventType, frame: EventFram
     timestamp: new Date(ts),
     receivedAt: frame.receivedAt,
   };
-  const tail = encodeEventTail(event, once.receivedIso, original ?? null, sent ?? null);
-  const bytes = Buffer.byteLength(tail);
+  // Encoded once, here: its length is the stored size, and a flush only concatenates bytes (no big string to encode).
+  const tail = Buffer.from(encodeEventTail(event, once.receivedIso, original ?? null, sent ?? null));
+  const bytes = tail.length;
   if (bytes > eventLimits.eventBytes) return no('too_large', `the event is over ${eventLimits.eventBytes / 1024} KB`);
   return { event, tail, bytes };
 }

@@ -15,8 +15,12 @@ export function copyText(text: string): string {
 }
 
 const nullable = (v: string | null) => (v === null ? '\\N' : copyText(v));
+/** JSON text escapes every control character itself: of COPY's specials only the backslash can be in it. */
 const json = (v: Record<string, unknown>) => {
-  for (const _ in v) return copyText(JSON.stringify(v));
+  for (const _ in v) {
+    const text = JSON.stringify(v);
+    return text.indexOf('\\') < 0 ? text : text.replaceAll('\\', '\\\\');
+  }
   return '{}';
 };
 

@@ -1,8 +1,9 @@
-import { jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * `customer_events` for typed Drizzle queries. The table itself is created by the custom migration
- * `drizzle/0007_customer-events-partitioned.sql` (partitioned by month of `ts`); this file sits outside drizzle-kit's
+ * `drizzle/0007_customer-events-partitioned.sql` (partitioned by month of `ts`; `flush_id` came later, with
+ * `customer_event_flushes`, in a custom migration too); this file sits outside drizzle-kit's
  * schema globs on purpose, so `drizzle-kit generate` never tries to create it as a plain table.
  */
 export const customerEvents = pgTable('customer_events', {
@@ -27,6 +28,8 @@ export const customerEvents = pgTable('customer_events', {
   properties: jsonb('properties').$type<Record<string, unknown>>().notNull(),
   traits: jsonb('traits').$type<Record<string, unknown>>().notNull(),
   context: jsonb('context').$type<Record<string, unknown>>().notNull(),
+  /** The flush part the event writer stored it in (`customer_event_flushes`, event-flush.ts); null for imports by other paths. */
+  flushId: bigint('flush_id', { mode: 'number' }),
 });
 
 /** Column order of the COPY rows the event writer sends (event-rows.ts). */

@@ -1,19 +1,18 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import type { Orm, Tx } from '../../kernel/db.ts';
-import type { CollectedEvent, IdentityResolver } from './contract.ts';
+import type { Orm } from '../../kernel/db.ts';
+import type { CommittedEvent, IdentityResolver } from './contract.ts';
+import { FlushIds, type FlushResult, writeFlush } from './event-flush.ts';
 import type { EventPartitions } from './event-partitions.ts';
 import type { CheckedEvent } from './event-payloads.ts';
-import { copyText } from './event-rows.ts';
-import { eventCopyColumns } from './event-table.ts';
 
 /**
  * Group commit of customer events. Concurrent requests append to one open batch; a flush takes a whole batch through
  * ONE transaction: the messageIds into the dedupe table (`ON CONFLICT DO NOTHING RETURNING` tells which are new),
- * identity resolution of the new events, ONE `COPY` of their rows, COMMIT. Every caller's promise resolves only
- * after that COMMIT ("acknowledged means durable"). Two flushes run at once, so the next batch fills while one
- * commits: the more load, the bigger the batches, the fewer statements per event.
+ * identity resolution of the new events, the flush parts the profile pipeline has yet to apply, ONE `COPY` of their
+ * rows, COMMIT (event-flush.ts). Every caller's promise resolves only after that COMMIT ("acknowledged means
+ * durable"). Two flushes run at once, so the next batch fills while one commits: the more load, the bigger the
+ * batches, the fewer statements per event.
  */
 
 /** Tuning of the writer; the defaults suit the 2-core target machine. */
@@ -40,8 +39,8 @@ export interface EventFlushReport {
   commitMs: number;
 }
 
-/** A committed event with the profile it was resolved to. */
-export type StoredEvent = CollectedEvent & { profileId: string };
+/** A committed event with the profile it was resolved to and its flush part. */
+export type StoredEvent = CommittedEvent;
 
 interface Pending {
   events: CheckedEvent[];
@@ -55,9 +54,6 @@ interface Batch {
   events: number;
   openedAt: number;
 }
-
-const copySql = `COPY customer_events (${eventCopyColumns}) FROM STDIN`;
-const separator = String.fromCharCode(0x1f);
 
 function codeOf(err: unknown): string {
   const code = (err as { code?: unknown }).code;
@@ -86,6 +82,7 @@ export class EventWriter {
   private roomWaiters: (() => void)[] = [];
   private handoff: Promise<void> = Promise.resolve();
   private idle: (() => void)[] = [];
+  private readonly ids = new FlushIds();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -202,7 +199,7 @@ export class EventWriter {
 
   /** Writes items in one transaction; a refusal caused by the data is narrowed down by halves to the request that holds it. */
   private async write(items: Pending[], stored: StoredEvent[]): Promise<void> {
-    let result: { fresh: boolean[][]; stored: StoredEvent[] };
+    let result: FlushResult;
     try {
       result = await this.transact(items);
     } catch (err) {
@@ -223,7 +220,7 @@ export class EventWriter {
     for (let k = 0; k < items.length; k++) items[k].resolve(result.fresh[k]);
   }
 
-  private async transact(items: Pending[]): Promise<{ fresh: boolean[][]; stored: StoredEvent[] }> {
+  private async transact(items: Pending[]): Promise<FlushResult> {
     const times: number[] = [];
     for (const item of items) for (const c of item.events) times.push(c.event.timestamp.getTime());
     await this.partitions.ensure(times);
@@ -236,12 +233,12 @@ export class EventWriter {
     }
   }
 
-  private async once(items: Pending[]): Promise<{ fresh: boolean[][]; stored: StoredEvent[] }> {
+  private async once(items: Pending[]): Promise<FlushResult> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
       const orm = drizzle(client) as Orm;
-      return await orm.transaction((tx) => this.inTransaction(client, tx, items));
+      return await orm.transaction((tx) => writeFlush(client, tx, items, this.resolver, this.ids));
     } catch (err) {
       if (!isDataError(err) && !isRetryable(err)) broken = err as Error;
       throw err;
@@ -249,70 +246,5 @@ export class EventWriter {
       // A connection that failed for other reasons than the data is not given back to the pool.
       client.release(broken);
     }
-  }
-
-  private async inTransaction(client: pg.PoolClient, tx: Tx, items: Pending[]): Promise<{ fresh: boolean[][]; stored: StoredEvent[] }> {
-    // Dedup before identity: a retried batch must not count twice. One statement per tenant and retention (usually
-    // one), the messageIds sent as one text (they hold no control characters: event-payloads.ts), sorted so two
-    // flushes lock keys in the same order.
-    const groups = new Map<string, { tenantId: string; keepDays: number; ids: string[] }>();
-    for (const item of items) {
-      for (const c of item.events) {
-        const g = `${c.event.tenantId}\u0000${item.keepDays}`;
-        const group = groups.get(g) ?? { tenantId: c.event.tenantId, keepDays: item.keepDays, ids: [] };
-        groups.set(g, group);
-        group.ids.push(c.event.messageId);
-      }
-    }
-    const isNew = new Set<string>();
-    for (const g of groups.values()) {
-      const inserted = await client.query<{ m: string }>(
-        `INSERT INTO customer_event_dedupe (tenant_id, message_id, expires_at)
-         SELECT $1, m, now() + make_interval(days => $2) FROM unnest(string_to_array($3, $4)) AS u(m) ORDER BY m
-         ON CONFLICT DO NOTHING RETURNING message_id AS m`,
-        [g.tenantId, g.keepDays, g.ids.join(separator), separator],
-      );
-      for (const r of inserted.rows) isNew.add(`${g.tenantId}\u0000${r.m}`);
-    }
-    const fresh: boolean[][] = [];
-    const byTenant = new Map<string, CheckedEvent[]>();
-    for (const item of items) {
-      const flags: boolean[] = [];
-      for (const c of item.events) {
-        const key = `${c.event.tenantId}\u0000${c.event.messageId}`;
-        // The first of two equal messageIds in one flush is the one stored.
-        const first = isNew.delete(key);
-        flags.push(first);
-        if (!first) continue;
-        const list = byTenant.get(c.event.tenantId) ?? [];
-        byTenant.set(c.event.tenantId, list);
-        list.push(c);
-      }
-      fresh.push(flags);
-    }
-    const stored: StoredEvent[] = [];
-    let text = '';
-    for (const [tenantId, list] of byTenant) {
-      // Identity in timestamp order, so merges within a flush happen in the order the person acted.
-      list.sort((a, b) => a.event.timestamp.getTime() - b.event.timestamp.getTime());
-      const profileIds = await this.resolver.resolve(tx, tenantId, list.map((c) => c.event));
-      if (profileIds.length !== list.length) throw new Error(`identity resolver answered ${profileIds.length} profiles for ${list.length} events`);
-      for (let k = 0; k < list.length; k++) {
-        text += copyText(profileIds[k]) + list[k].tail;
-        // The event object itself carries its profile on to the pipeline: no copy per event.
-        const e = list[k].event as StoredEvent;
-        e.profileId = profileIds[k];
-        stored.push(e);
-      }
-    }
-    if (text.length > 0) {
-      const stream = client.query(copyFrom(copySql));
-      await new Promise<void>((resolve, reject) => {
-        stream.on('error', reject);
-        stream.on('finish', resolve);
-        stream.end(text);
-      });
-    }
-    return { fresh, stored };
   }
 }

@@ -3,7 +3,7 @@ import type { Tx } from '../../kernel/db.ts';
 import { newId } from '../../kernel/ids.ts';
 import type { CollectedEvent, IdentityResolver } from './contract.ts';
 import { type CachedOwner, IdentityCache } from './identity-cache.ts';
-import { ClaimConflict, type Held, type LogEntry, writeResolution } from './identity-writes.ts';
+import { ClaimConflict, type Held, type LogEntry, sameCounts, writeResolution } from './identity-writes.ts';
 import { addCounts, eventIdentifiers, type Identifier, type IdentitySettings, identifierKey, withinLimits } from './identifiers.ts';
 
 interface Owner {
@@ -13,6 +13,18 @@ interface Owner {
 
 /** Reads the identity rules of a tenant (cached by the caller). */
 export type IdentitySettingsSource = (tenantId: string) => Promise<IdentitySettings>;
+
+/**
+ * How a batch locks the profiles its identifiers lead to. `share` (FOR KEY SHARE) is enough for a batch that only
+ * reads who is who: concurrent batches and the profile pipeline (FOR NO KEY UPDATE) go on, while a merge, split,
+ * re-home or new link elsewhere (FOR UPDATE) waits — so an answer checked under the lock stays true until COMMIT.
+ * A batch that turns out to change an existing profile (a new identifier, a merge, an earlier first event) rolls
+ * back its savepoint and runs again with `update` (FOR UPDATE).
+ */
+type LockMode = 'share' | 'update';
+
+/** Thrown inside the savepoint when a `share` batch must change an existing profile. */
+class NeedsUpdate extends Error {}
 
 /**
  * The identity graph: resolves who each event is about inside the ingest transaction. A batch costs a handful of
@@ -33,12 +45,15 @@ export class IdentityGraph implements IdentityResolver {
   async resolve(tx: Tx, tenantId: string, events: CollectedEvent[]): Promise<string[]> {
     if (events.length === 0) return [];
     const settings = await this.settings(tenantId);
+    let mode: LockMode = 'share';
     for (let attempt = 1; ; attempt++) {
       try {
-        // A savepoint: a lost race on a new identifier rolls back only this attempt, not the caller's transaction.
-        return await tx.transaction((sp) => this.resolveOnce(sp, tenantId, events, settings));
+        // A savepoint: a lost race on a new identifier, or a batch that must lock harder, rolls back only this
+        // attempt (and the row locks it took), not the caller's transaction.
+        return await tx.transaction((sp) => this.resolveOnce(sp, tenantId, events, settings, mode));
       } catch (err) {
-        if (!(err instanceof ClaimConflict) || attempt >= 5) throw err;
+        if (err instanceof NeedsUpdate && mode === 'share') mode = 'update';
+        else if (!(err instanceof ClaimConflict) || attempt >= 5) throw err;
       }
     }
   }
@@ -58,11 +73,12 @@ export class IdentityGraph implements IdentityResolver {
     for (const id of ids) this.cache.delete(`${tenantId}|${identifierKey(id)}`);
   }
 
-  private async resolveOnce(tx: Tx, tenantId: string, events: CollectedEvent[], settings: IdentitySettings): Promise<string[]> {
+  private async resolveOnce(tx: Tx, tenantId: string, events: CollectedEvent[], settings: IdentitySettings, mode: LockMode): Promise<string[]> {
     const perEvent = events.map((e) => eventIdentifiers(e, settings));
+    const perKeys = perEvent.map((ids) => ids.map(identifierKey));
     const keys = new Map<string, Identifier>();
-    for (const ids of perEvent) for (const id of ids) keys.set(identifierKey(id), id);
-    const { owners, held } = await this.lookUp(tx, tenantId, keys);
+    for (let k = 0; k < perEvent.length; k++) for (let j = 0; j < perEvent[k].length; j++) keys.set(perKeys[k][j], perEvent[k][j]);
+    const { owners, held, fromCache } = await this.lookUp(tx, tenantId, keys, mode);
 
     // Union-find over profiles merged in this batch; the winner is the oldest (first seen), then the smaller id.
     const parent = new Map<string, string>();
@@ -80,14 +96,34 @@ export class IdentityGraph implements IdentityResolver {
 
     events.forEach((e, k) => {
       const ts = e.timestamp.getTime();
+      const ks = perKeys[k];
+      // The common case, without allocating: every identifier is known and leads to one person within the limits, so
+      // nothing about identity changes (the general path below gives the same answer).
+      let only: string | undefined;
+      for (const key of ks) {
+        const o = owners.get(key);
+        const p = o === undefined ? undefined : find(o.profileId);
+        if (p === undefined || (only !== undefined && p !== only)) {
+          only = undefined;
+          break;
+        }
+        only = p;
+      }
+      if (only !== undefined && withinLimits(settings, (held.get(only) as Held).counts)) {
+        const h = held.get(only) as Held;
+        if (ts < h.firstSeen) h.firstSeen = ts;
+        if (ts > h.lastSeen) h.lastSeen = ts;
+        assigned.push(only);
+        return;
+      }
       const group: string[] = [];
       let counts: Record<string, number> = {};
       const fresh: Identifier[] = [];
       const moved: { id: Identifier; from: string }[] = [];
       const dropped: LogEntry[] = [];
-      for (const id of perEvent[k]) {
-        const key = identifierKey(id);
-        const owner = owners.get(key);
+      for (let j = 0; j < ks.length; j++) {
+        const id = perEvent[k][j];
+        const owner = owners.get(ks[j]);
         if (!owner) {
           const next = addCounts(counts, { [id.type]: 1 });
           if (withinLimits(settings, next)) {
@@ -133,13 +169,25 @@ export class IdentityGraph implements IdentityResolver {
       let winner: string;
       if (group.length === 0) {
         winner = newId('prf');
-        held.set(winner, { id: winner, counts: {}, firstSeen: ts, lastSeen: ts, version: 0, isNew: true, bumped: false });
+        held.set(winner, {
+          id: winner,
+          counts: {},
+          firstSeen: ts,
+          lastSeen: ts,
+          version: 0,
+          isNew: true,
+          bumped: false,
+          loaded: { counts: {}, firstSeen: ts },
+        });
       } else {
         winner = group.reduce((a, b) => (older(held.get(a) as Held, held.get(b) as Held) ? a : b));
         for (const loser of group) {
           if (loser === winner) continue;
           parent.set(loser, winner);
-          const linking = perEvent[k].filter((id) => owners.get(identifierKey(id)) && find(owners.get(identifierKey(id))?.profileId as string) === winner);
+          const linking = perEvent[k].filter((_, j) => {
+            const o = owners.get(ks[j]);
+            return o !== undefined && find(o.profileId) === winner;
+          });
           merges.push({ winner, loser, messageId: e.messageId, ids: linking });
           const l = held.get(loser) as Held;
           const w = held.get(winner) as Held;
@@ -174,11 +222,19 @@ export class IdentityGraph implements IdentityResolver {
       assigned.push(winner);
     });
 
-    await writeResolution(tx, tenantId, { held, find, merges, links, rehomes, log });
+    if (mode === 'share') {
+      // Only new profiles (and links to them) may be written under a share lock; last_seen_at is the pipeline's.
+      const writes = merges.length > 0 || rehomes.length > 0 || links.some((l) => !(held.get(find(l.profileId)) as Held).isNew);
+      if (writes || [...held.values()].some((h) => !h.isNew && (h.bumped || h.firstSeen < h.loaded.firstSeen || !sameCounts(h.counts, h.loaded.counts))))
+        throw new NeedsUpdate();
+    }
+    await writeResolution(tx, tenantId, { held, find, merges, links, rehomes, log, touchExisting: mode === 'update' });
     const result = assigned.map(find);
     const entries: [string, CachedOwner][] = [];
     for (const [key, o] of owners) {
       const p = held.get(find(o.profileId)) as Held;
+      // A cached answer that held and still holds is in the cache already (and was refreshed when read).
+      if (fromCache.get(key) === o && p.id === o.profileId && !p.bumped) continue;
       entries.push([`${tenantId}|${key}`, { profileId: p.id, version: p.version + (p.bumped ? 1 : 0), claimedAt: o.claimedAt }]);
     }
     if (this.pending.size > 10_000) this.pending.clear(); // batches whose commit never came (rolled back)
@@ -187,15 +243,19 @@ export class IdentityGraph implements IdentityResolver {
   }
 
   /** Owners of the batch's identifiers, and their profiles locked and checked; cached answers are trusted only if still true. */
-  private async lookUp(tx: Tx, tenantId: string, keys: Map<string, Identifier>) {
+  private async lookUp(tx: Tx, tenantId: string, keys: Map<string, Identifier>, mode: LockMode) {
     const owners = new Map<string, Owner>();
     const held = new Map<string, Held>();
     const expected = new Map<string, number>();
+    /** The owners taken from the cache (dropped again when found stale). */
+    const fromCache = new Map<string, Owner>();
     let unknown: Identifier[] = [];
     for (const [key, id] of keys) {
       const c = this.cache.get(`${tenantId}|${key}`);
       if (c) {
-        owners.set(key, { profileId: c.profileId, claimedAt: c.claimedAt });
+        const o = { profileId: c.profileId, claimedAt: c.claimedAt };
+        owners.set(key, o);
+        fromCache.set(key, o);
         expected.set(key, c.version);
       } else unknown.push(id);
     }
@@ -221,17 +281,20 @@ export class IdentityGraph implements IdentityResolver {
           identifier_counts: Record<string, number>;
         }>(sql`
           SELECT id, merged_into, version, first_seen_at, last_seen_at, identifier_counts FROM profiles
-          WHERE id = ANY(${sql.param(toLock)}::text[]) AND tenant_id = ${tenantId} ORDER BY id FOR UPDATE`);
+          WHERE id = ANY(string_to_array(${toLock.join('\u001f')}, ${'\u001f'})) AND tenant_id = ${tenantId}
+          ORDER BY id ${mode === 'share' ? sql`FOR KEY SHARE` : sql`FOR UPDATE`}`);
         for (const row of r.rows) {
           if (row.merged_into !== null) continue;
+          const firstSeen = new Date(row.first_seen_at).getTime();
           held.set(row.id, {
             id: row.id,
             counts: row.identifier_counts,
-            firstSeen: new Date(row.first_seen_at).getTime(),
+            firstSeen,
             lastSeen: new Date(row.last_seen_at).getTime(),
             version: row.version,
             isNew: false,
             bumped: false,
+            loaded: { counts: row.identifier_counts, firstSeen },
           });
         }
       }
@@ -241,10 +304,11 @@ export class IdentityGraph implements IdentityResolver {
         const h = held.get(o.profileId);
         if (h && h.version === expected.get(key)) continue;
         owners.delete(key);
+        fromCache.delete(key);
         this.cache.delete(`${tenantId}|${key}`);
         unknown.push(keys.get(key) as Identifier);
       }
-      if (unknown.length === 0) return { owners, held };
+      if (unknown.length === 0) return { owners, held, fromCache };
     }
     throw new ClaimConflict('identifiers kept moving while being resolved');
   }

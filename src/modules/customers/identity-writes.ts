@@ -16,6 +16,15 @@ export interface Held {
   isNew: boolean;
   /** Set when an identifier left it (re-homed), so cached answers pointing at it are re-checked. */
   bumped: boolean;
+  /** As read under the lock, to tell whether resolving changed it. */
+  loaded: { counts: Record<string, number>; firstSeen: number };
+}
+
+/** Whether two identifier-count maps hold the same counts (a type at 0 is the same as absent). */
+export function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
+  for (const k in a) if ((a[k] ?? 0) !== (b[k] ?? 0)) return false;
+  for (const k in b) if ((a[k] ?? 0) !== (b[k] ?? 0)) return false;
+  return true;
 }
 
 /** A dropped or re-homed link, for the identity log. */
@@ -39,6 +48,8 @@ export async function writeResolution(
     links: { id: Identifier; profileId: string; claimedAt: number; messageId: string }[];
     rehomes: { id: Identifier; profileId: string; claimedAt: number; messageId: string }[];
     log: LogEntry[];
+    /** Write counts, first and last seen of the existing profiles (under FOR UPDATE only; else none changed). */
+    touchExisting: boolean;
   },
 ) {
   const live = [...w.held.values()].filter((h) => w.find(h.id) === h.id);
@@ -74,7 +85,7 @@ export async function writeResolution(
     if ((w.held.get(m.loser) as Held).isNew) continue;
     await mergeProfiles(tx, tenantId, { winner, loser: m.loser, reason: 'event', messageId: m.messageId, identifiers: m.ids, actor: null, rebuild: true });
   }
-  const touched = live.filter((h) => !h.isNew);
+  const touched = w.touchExisting ? live.filter((h) => !h.isNew) : [];
   if (touched.length > 0) {
     await tx.execute(sql`
       UPDATE profiles p SET identifier_counts = v.c::jsonb, first_seen_at = to_timestamp(v.f / 1000.0), last_seen_at = to_timestamp(v.l / 1000.0),

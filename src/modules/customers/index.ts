@@ -5,6 +5,8 @@ export { type CollectResult, Collector } from './collection.ts';
 export { type Collection, type CollectionHooks, type CollectionOptions, createCollection } from './create-collection.ts';
 export { type Customers, createCustomers } from './create-customers.ts';
 export { type ImportEventsResult, eventImportColumns, importEvents } from './event-import.ts';
+export { writerCopyColumns } from './event-flush.ts';
 export { customerEvents, eventCopyColumns } from './event-table.ts';
 export { sourceChannels, sources } from './schema.ts';
 export { createSource, rotateWriteKey, sourceIdsByName, updateSource } from './sources.ts';
+export { type ConsentChange, consentsOf, recordConsents } from './consent.ts';

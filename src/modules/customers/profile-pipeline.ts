@@ -8,7 +8,9 @@ import { CustomerSettings } from './customer-settings.ts';
 import { IdentityGraph } from './identity-graph.ts';
 import { privacyRoutes } from './privacy-routes.ts';
 import { profileRoutes } from './profile-routes.ts';
-import { applyBatch, type Clock, type UpdateRuntime } from './profile-updates.ts';
+import { flushPartEvents } from './event-flush.ts';
+import { replayPending } from './profile-replay.ts';
+import { applyBatch, type Clock, partsOf, type UpdateRuntime } from './profile-updates.ts';
 import { runSegmentRecompute, runTraitBackfill } from './recompute-jobs.ts';
 import { recomputeRfmBoundaries } from './rfm.ts';
 import { SegmentCatalog } from './segment-engine.ts';
@@ -47,11 +49,20 @@ export interface CustomerProfiles extends ProfileModule {
 
 const recomputeQueue = 'customer-recompute';
 
+/** Options of the profile side, mostly for tests and benchmarks. */
+export interface ProfileOptions {
+  clock?: Clock;
+  timerPollMs?: number;
+  onApplied?: (events: ProfiledEvent[]) => void;
+  /** How often parts another node left unapplied are looked for (ms; default 60 s); parts younger than `sweepAgeMs` are left to their node. */
+  sweepMs?: number;
+  sweepAgeMs?: number;
+  /** Tests only: after this many applied slices the pipeline stops applying (a process to kill between commit and application). */
+  applyLimit?: number;
+}
+
 /** Creates the profile side of one node: identity graph, pipeline, collection guard, timers, routes and jobs. */
-export function createCustomerProfiles(
-  deps: Deps,
-  opts: { clock?: Clock; timerPollMs?: number; onApplied?: (events: ProfiledEvent[]) => void } = {},
-): CustomerProfiles {
+export function createCustomerProfiles(deps: Deps, opts: ProfileOptions = {}): CustomerProfiles {
   const { db, log } = deps;
   const settings = new CustomerSettings(db);
   const rt: UpdateRuntime = { db, settings, catalog: new SegmentCatalog(db), clock: opts.clock ?? { now: () => new Date() } };
@@ -82,20 +93,41 @@ export function createCustomerProfiles(
   const waiting: { tenantId: string; events: ProfiledEvent[] }[] = [];
   let waitingEvents = 0;
   let applying: Promise<void> | undefined;
-  const applyOne = async (tenantId: string, slice: ProfiledEvent[]) => {
+  let appliedSlices = 0;
+  let sweep: NodeJS.Timeout | undefined;
+  let sweeping: Promise<unknown> | undefined;
+  const applyOne = async (tenantId: string, slice: ProfiledEvent[], parts = partsOf(slice)) => {
+    if (opts.applyLimit !== undefined && appliedSlices >= opts.applyLimit) await new Promise(() => {});
+    appliedSlices++;
     try {
-      await applyBatch(rt, tenantId, slice);
+      await applyBatch(rt, tenantId, slice, parts);
       opts.onApplied?.(slice);
     } catch (err) {
       log.error({ err, tenantId, events: slice.length }, 'profile pipeline failed; the profiles are rebuilt from their events on their next event');
+      // The parts go with the mark, in one statement: a rebuild reads every event, so replaying them too would count twice.
       await db.pool
-        .query('UPDATE profiles SET rebuild_needed = true WHERE id = ANY($1::text[])', [[...new Set(slice.map((e) => e.profileId))]])
+        .query(
+          'WITH done AS (DELETE FROM customer_event_flushes WHERE id = ANY($2::bigint[])) UPDATE profiles SET rebuild_needed = true WHERE id = ANY($1::text[])',
+          [[...new Set(slice.map((e) => e.profileId))], parts],
+        )
         .catch(() => {});
     }
   };
+  // Under load (the last run took a good part of a slice) the loop lingers a moment for a full slice: per-profile work
+  // (one row read and written per person and slice) is then shared by more events. Light traffic is applied at once.
+  let lastTaken = 0;
+  let wakeLinger: (() => void) | undefined;
   const applyWaiting = async () => {
     while (waiting.length > 0) {
+      if (lastTaken >= lingerAfter && waitingEvents < sliceEvents) {
+        await new Promise<void>((resolve) => {
+          wakeLinger = resolve;
+          setTimeout(resolve, lingerMs);
+        });
+        wakeLinger = undefined;
+      }
       const taken = waiting.splice(0);
+      lastTaken = waitingEvents;
       waitingEvents = 0;
       const byTenant = new Map<string, ProfiledEvent[]>();
       for (const w of taken) {
@@ -103,8 +135,15 @@ export function createCustomerProfiles(
         if (list) for (const e of w.events) list.push(e);
         else byTenant.set(w.tenantId, [...w.events]);
       }
-      // Slices of 2000: one person's lock is never held for a whole 10,000-event flush.
-      for (const [tenantId, list] of byTenant) for (let i = 0; i < list.length; i += 2000) await applyOne(tenantId, list.slice(i, i + 2000));
+      // Slices of whole flush parts, about `sliceEvents`: the bigger, the fewer statements and profile rows written per
+      // event; the pipeline's locks only hold up merges and new links (the identity graph's readers share them).
+      for (const [tenantId, list] of byTenant) {
+        for (let from = 0; from < list.length; ) {
+          const to = sliceEnd(list, from);
+          await applyOne(tenantId, list.slice(from, to));
+          from = to;
+        }
+      }
     }
   };
 
@@ -116,6 +155,7 @@ export function createCustomerProfiles(
       );
       waiting.push({ tenantId, events });
       waitingEvents += events.length;
+      if (waitingEvents >= sliceEvents) wakeLinger?.();
       if (!applying) applying = applyWaiting().finally(() => (applying = undefined));
       // Back-pressure: a collector far ahead of the pipeline waits for it.
       if (waitingEvents > 50_000) await applying;
@@ -154,6 +194,15 @@ export function createCustomerProfiles(
     ],
     async start(b?: PgBoss) {
       await guard.start();
+      // Parts committed before this start and never applied (this node died in between, or another did) first.
+      await replayPending(db, log, applyOne, new Date());
+      sweep = setInterval(() => {
+        if (sweeping) return;
+        sweeping = replayPending(db, log, applyOne, new Date(Date.now() - (opts.sweepAgeMs ?? 300_000)))
+          .catch((err) => log.error({ err }, 'replaying unapplied customer events failed'))
+          .finally(() => (sweeping = undefined));
+      }, opts.sweepMs ?? 60_000);
+      sweep.unref();
       timers.start();
       if (b) {
         await b.createQueue(recomputeQueue);
@@ -164,6 +213,8 @@ export function createCustomerProfiles(
       }
     },
     async stop() {
+      clearInterval(sweep);
+      await sweeping;
       timers.stop();
       guard.stop();
       boss = undefined;
@@ -179,4 +230,22 @@ export function createCustomerProfiles(
       }
     },
   };
+}
+
+/** Events the pipeline applies in one transaction, about (whole flush parts of at most `flushPartEvents`). */
+const sliceEvents = Math.max(flushPartEvents, 5000);
+/** After a run of at least this many events the next waits up to `lingerMs` for a full slice. */
+const lingerAfter = 1000;
+const lingerMs = 100;
+
+/** Where a slice starting at `from` ends: about `sliceEvents` events, never inside a flush part (parts are contiguous). */
+function sliceEnd(list: ProfiledEvent[], from: number): number {
+  let to = Math.min(list.length, from + sliceEvents);
+  const cut = list[to]?.flushId;
+  if (to === list.length || cut === undefined) return to;
+  let k = to;
+  while (k > from && list[k - 1].flushId === cut) k--;
+  if (k > from) return k;
+  while (to < list.length && list[to].flushId === cut) to++;
+  return to;
 }

@@ -3,6 +3,7 @@ import { ctxOf } from '../../kernel/context.ts';
 import type { HttpApp } from '../../kernel/http.ts';
 import { errors, idParams, page, pageQuery } from '../../kernel/schemas.ts';
 import { readSettings, settingsBody, writeSettings } from './customer-settings.ts';
+import { profileInsightRoutes } from './profile-insight-routes.ts';
 import type { ProfileModule } from './profile-pipeline.ts';
 import { editTraits, mergeExplicit, splitBody, splitExplicit, traitsBody } from './profile-changes.ts';
 import { getProfile, identityHistory, lookupProfile, profileEvents, searchProfiles } from './profiles.ts';
@@ -66,6 +67,7 @@ const tags = ['profiles'];
 export function profileRoutes(m: ProfileModule) {
   const { db } = m.deps;
   return async (app: HttpApp) => {
+    await app.register(profileInsightRoutes(m));
     app.get(
       '/profiles/lookup',
       {

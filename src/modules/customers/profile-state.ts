@@ -19,6 +19,10 @@ export interface ProfileState {
   rebuildNeeded: boolean;
   lastSeen: number;
   dirty: boolean;
+  /** Set when `traits` or `traitTimes` changed: only then are they written back. */
+  traitsChanged: boolean;
+  /** `orderWindow` as loaded: a window still the same array is not written back. */
+  loadedWindow: WindowOrder[];
 }
 
 type Row = {
@@ -41,19 +45,24 @@ type Row = {
 
 /**
  * The live profiles behind the given ids (a merged id leads to its winner), locked in id order so two nodes working on
- * one person take turns. Answers the states and, for every id asked, the live id it stands for.
+ * one person take turns. FOR NO KEY UPDATE: the identity graph's readers (FOR KEY SHARE) go on meanwhile; merges,
+ * splits and new links (FOR UPDATE) wait, and are waited for. Answers the states and, for every id asked, the live id it stands for.
  */
 export async function loadProfiles(tx: Executor, tenantId: string, ids: string[]): Promise<{ states: Map<string, ProfileState>; live: Map<string, string> }> {
   const live = new Map<string, string>();
-  const asked = sql.param([...new Set(ids)]);
-  // One round trip: the live profiles behind the ids, locked, each with the asked ids it stands for.
+  // Profile ids hold no control characters: sent as one text, not as a text array escaped element by element.
+  const asked = sql`string_to_array(${[...new Set(ids)].join('\u001f')}, ${'\u001f'})`;
+  // One round trip: the live profiles behind the ids, locked, each with the asked ids it stands for (grouped once,
+  // then joined: a correlated lookup per row would cost a batch's size squared in index probes).
   const rows = await tx.execute<Row & { asked: string[] | null }>(sql`
+    WITH a AS (
+      SELECT coalesce(merged_into, id) AS live, array_agg(id) AS asked FROM profiles WHERE tenant_id = ${tenantId} AND id = ANY(${asked}) GROUP BY 1
+    )
     SELECT p.id, p.merged_into, p.traits, p.trait_times, p.last_order_at, p.order_window, p.frequency, p.monetary, p.rfm_r, p.rfm_f, p.rfm_m,
-      p.lifetime_value, p.lifetime_orders, p.rebuild_needed, p.last_seen_at,
-      (SELECT array_agg(q.id) FROM profiles q WHERE q.id = ANY(${asked}::text[]) AND coalesce(q.merged_into, q.id) = p.id) AS asked
-    FROM profiles p
-    WHERE p.tenant_id = ${tenantId} AND p.id IN (SELECT coalesce(merged_into, id) FROM profiles WHERE tenant_id = ${tenantId} AND id = ANY(${asked}::text[]))
-    ORDER BY p.id FOR UPDATE OF p`);
+      p.lifetime_value, p.lifetime_orders, p.rebuild_needed, p.last_seen_at, a.asked
+    FROM a JOIN profiles p ON p.id = a.live
+    WHERE p.tenant_id = ${tenantId}
+    ORDER BY p.id FOR NO KEY UPDATE OF p`);
   for (const row of rows.rows) for (const a of row.asked ?? []) live.set(a, row.id);
   const states = new Map<string, ProfileState>();
   for (const row of rows.rows) {
@@ -74,26 +83,48 @@ export async function loadProfiles(tx: Executor, tenantId: string, ids: string[]
       rebuildNeeded: row.rebuild_needed,
       lastSeen: new Date(row.last_seen_at).getTime(),
       dirty: false,
+      traitsChanged: false,
+      loadedWindow: row.order_window,
     });
   }
   return { states, live };
 }
 
-/** Writes the changed states back in one statement. */
+/**
+ * Writes the changed states back in one statement. The rows go as one JSON text (`json_to_recordset`): one native
+ * JSON.stringify instead of a text array per column, and traits and the order window are sent only when they changed
+ * (the rest of a profile row is a few numbers).
+ */
 export async function saveProfiles(tx: Executor, states: Iterable<ProfileState>): Promise<void> {
   const list = [...states].filter((s) => s.dirty);
   if (list.length === 0) return;
-  const col = <T>(f: (s: ProfileState) => T) => sql.param(list.map(f));
+  const rows = list.map((s) => ({
+    id: s.id,
+    t: s.traitsChanged ? s.traits : null,
+    tt: s.traitsChanged ? s.traitTimes : null,
+    lo: s.lastOrderAt,
+    ow: s.orderWindow === s.loadedWindow ? null : s.orderWindow,
+    f: s.frequency,
+    m: s.monetary,
+    r: s.rfmR,
+    rf: s.rfmF,
+    rm: s.rfmM,
+    ltv: s.lifetimeValue,
+    lto: s.lifetimeOrders,
+    rb: s.rebuildNeeded,
+    ls: s.lastSeen,
+  }));
   await tx.execute(sql`
-    UPDATE profiles p SET traits = v.traits::jsonb, trait_times = v.times::jsonb,
-      last_order_at = CASE WHEN v.lo IS NULL THEN NULL ELSE to_timestamp(v.lo / 1000.0) END, order_window = v.ow::jsonb,
+    UPDATE profiles p SET traits = coalesce(v.t, p.traits), trait_times = coalesce(v.tt, p.trait_times),
+      last_order_at = CASE WHEN v.lo IS NULL THEN NULL ELSE to_timestamp(v.lo / 1000.0) END, order_window = coalesce(v.ow, p.order_window),
       frequency = v.f, monetary = v.m, rfm_r = v.r, rfm_f = v.rf, rfm_m = v.rm, lifetime_value = v.ltv, lifetime_orders = v.lto,
-      rebuild_needed = v.rb, updated_at = now()
-    FROM unnest(${col((s) => s.id)}::text[], ${col((s) => JSON.stringify(s.traits))}::text[], ${col((s) => JSON.stringify(s.traitTimes))}::text[],
-      ${col((s) => s.lastOrderAt)}::float8[], ${col((s) => JSON.stringify(s.orderWindow))}::text[], ${col((s) => s.frequency)}::int[],
-      ${col((s) => s.monetary)}::float8[], ${col((s) => s.rfmR)}::int[], ${col((s) => s.rfmF)}::int[], ${col((s) => s.rfmM)}::int[],
-      ${col((s) => s.lifetimeValue)}::float8[], ${col((s) => s.lifetimeOrders)}::int[], ${col((s) => s.rebuildNeeded)}::bool[])
-      AS v(id, traits, times, lo, ow, f, m, r, rf, rm, ltv, lto, rb)
+      rebuild_needed = v.rb, last_seen_at = greatest(p.last_seen_at, to_timestamp(v.ls / 1000.0)), updated_at = now()
+    FROM json_to_recordset(${JSON.stringify(rows)}::json)
+      AS v(id text, t jsonb, tt jsonb, lo float8, ow jsonb, f int, m float8, r int, rf int, rm int, ltv float8, lto int, rb bool, ls float8)
     WHERE p.id = v.id`);
-  for (const s of list) s.dirty = false;
+  for (const s of list) {
+    s.dirty = false;
+    s.traitsChanged = false;
+    s.loadedWindow = s.orderWindow;
+  }
 }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Database, Executor, Tx } from '../../kernel/db.ts';
 import { applyComputedTraits, recomputeTraits } from './computed-traits.ts';
 import { consentChanges, recordConsents } from './consent.ts';
+import { claimingTransaction } from './profile-apply-tx.ts';
 import type { CustomerSettings } from './customer-settings.ts';
 import { loadProfiles, type ProfileState, saveProfiles } from './profile-state.ts';
 import { applyOrders, rebuildRfm, refreshRfm, writeRfmTimers } from './rfm.ts';
@@ -44,29 +45,48 @@ export async function withRetry<T>(db: Database, work: (tx: Tx) => Promise<T>): 
   }
 }
 
+/** The flush parts of events (event-flush.ts); events without one (tests, rebuilds) have none. */
+export function partsOf(events: ProfiledEvent[]): number[] {
+  const ids = new Set<number>();
+  for (const e of events) if (e.flushId !== undefined) ids.add(e.flushId);
+  return [...ids];
+}
+
 /**
- * Applies a committed batch to its profiles in one transaction: traits (latest by event time), consent, store
- * activity, computed traits and RFM (incrementally, or rebuilt from events after a merge or split), anonymous daily
- * counts, then every segment's membership of those profiles. Answers the membership changes.
+ * Applies a committed batch to its profiles in one transaction: claims its flush parts (whole parts only: `parts`
+ * defaults to those of the events), then traits (latest by event time), consent, store activity, computed traits and
+ * RFM (incrementally, or rebuilt from events after a merge or split), anonymous daily counts, then every segment's
+ * membership of those profiles. Answers the membership changes.
  */
-export async function applyBatch(rt: UpdateRuntime, tenantId: string, events: ProfiledEvent[]): Promise<MembershipChange[]> {
+export async function applyBatch(rt: UpdateRuntime, tenantId: string, batch: ProfiledEvent[], parts = partsOf(batch)): Promise<MembershipChange[]> {
   const settings = await rt.settings.get(tenantId);
   const catalog = await rt.catalog.get(tenantId);
   const now = rt.clock.now();
-  return withRetry(rt.db, async (tx) => {
+  return claimingTransaction(rt.db, batch, parts, async (tx, events) => {
+    if (events.length === 0) return [];
     const { states, live } = await loadProfiles(
       tx,
       tenantId,
       events.map((e) => e.profileId),
     );
     // Events of a profile merged since ingest go to its winner; those of a deleted person are dropped.
-    const evs = events.map((e) => ({ ...e, profileId: live.get(e.profileId) ?? e.profileId })).filter((e) => states.has(e.profileId));
+    const evs: ProfiledEvent[] = [];
+    for (const e of events) {
+      const id = live.get(e.profileId) ?? e.profileId;
+      if (states.has(id)) evs.push(id === e.profileId ? e : { ...e, profileId: id });
+    }
     evs.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime() || (a.messageId < b.messageId ? -1 : 1));
     const byProfile = new Map<string, ProfiledEvent[]>();
     for (const e of evs) {
       const list = byProfile.get(e.profileId);
       if (list) list.push(e);
       else byProfile.set(e.profileId, [e]);
+    }
+    for (const [id, list] of byProfile) {
+      // Last seen is kept here, not by the identity graph: its readers then lock profiles in share mode only.
+      const st = states.get(id) as ProfileState;
+      const last = list[list.length - 1].timestamp.getTime();
+      if (last > st.lastSeen) Object.assign(st, { lastSeen: last, dirty: true });
     }
     const changes = [...byProfile].flatMap(([id, list]) => applyTraits(states.get(id) as ProfileState, list));
     await writeTraitHistory(tx, tenantId, changes);

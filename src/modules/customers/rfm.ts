@@ -63,7 +63,12 @@ export function applyOrder(st: ProfileState, ts: number, total: number, now: num
   st.lifetimeOrders += 1;
   st.lastOrderAt = st.lastOrderAt === null ? ts : Math.max(st.lastOrderAt, ts);
   if (ts > now - Math.max(s.frequencyDays, s.monetaryDays) * dayMs) {
-    st.orderWindow = [...st.orderWindow, [ts, total] as [number, number]].sort((a, b) => a[0] - b[0]).slice(-maxWindowOrders);
+    // Usually the newest: appended; a late order is put in its place. Oldest first, at most maxWindowOrders.
+    const w = st.orderWindow;
+    let k = w.length;
+    while (k > 0 && w[k - 1][0] > ts) k--;
+    const next = [...w.slice(0, k), [ts, total] as [number, number], ...w.slice(k)];
+    st.orderWindow = next.length > maxWindowOrders ? next.slice(-maxWindowOrders) : next;
   }
   st.dirty = true;
 }
@@ -84,8 +89,18 @@ export function applyOrders(states: Map<string, ProfileState>, events: ProfiledE
 
 /** The next instant an order leaves the frequency or monetary window (null: none will). */
 export function rfmExpiry(st: ProfileState, now: number, s: RfmSettings): number | null {
-  const ends = st.orderWindow.flatMap(([t]) => [t + s.frequencyDays * dayMs, t + s.monetaryDays * dayMs]).filter((x) => x > now);
-  return ends.length > 0 ? Math.min(...ends) : null;
+  // The window is oldest first: per measure, the first order still inside it is the next to leave.
+  let next = Number.POSITIVE_INFINITY;
+  for (const days of [s.frequencyDays, s.monetaryDays]) {
+    for (const [t] of st.orderWindow) {
+      const end = t + days * dayMs;
+      if (end > now) {
+        next = Math.min(next, end);
+        break;
+      }
+    }
+  }
+  return next === Number.POSITIVE_INFINITY ? null : next;
 }
 
 /** Rebuilds RFM and lifetime value of profiles from all their orders (after merges and splits). */

@@ -13,6 +13,7 @@ import {
 } from './computed-trait-admin.ts';
 import type { ProfileModule } from './profile-pipeline.ts';
 import { conditionSchema } from './segment-conditions.ts';
+import { segmentPreviewRoutes } from './segment-preview-routes.ts';
 import {
   createSegment,
   deleteSegment,
@@ -57,6 +58,7 @@ const tags = ['segments'];
 export function segmentRoutes(m: ProfileModule) {
   const { db } = m.deps;
   return async (app: HttpApp) => {
+    await app.register(segmentPreviewRoutes(m));
     app.get(
       '/segments',
       { schema: { tags, summary: 'Segments with size and recompute status', response: { 200: page(segmentSchema), ...errors } } },

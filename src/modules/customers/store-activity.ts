@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../kernel/db.ts';
-import type { CollectedEvent } from './contract.ts';
+import type { CommittedEvent } from './contract.ts';
 import { numericSql } from './segment-conditions.ts';
 
-/** A committed event with the (live) profile it belongs to. */
-export type ProfiledEvent = CollectedEvent & { profileId: string };
+/** A committed event with the (live) profile it belongs to and, from the event writer, its flush part. */
+export type ProfiledEvent = CommittedEvent;
 
 /** The revenue keys of Segment's e-commerce spec, in the order they are read. */
 export const revenueKeys = ['total', 'revenue', 'value'] as const;

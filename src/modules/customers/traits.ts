@@ -49,6 +49,7 @@ export function applyTraits(state: ProfileState, events: CollectedEvent[]): Trai
       state.traits[key] = value;
       state.traitTimes[key] = `${new Date(at).toISOString()}|${e.messageId}`;
       state.dirty = true;
+      state.traitsChanged = true;
     }
   }
   return changes;
@@ -57,12 +58,12 @@ export function applyTraits(state: ProfileState, events: CollectedEvent[]): Trai
 /** Appends trait changes to the history, one statement. */
 export async function writeTraitHistory(tx: Executor, tenantId: string, changes: TraitChange[]): Promise<void> {
   if (changes.length === 0) return;
+  // One JSON text for all rows: one native stringify, no text array per column to escape.
+  const rows = changes.map((c) => ({ p: c.profileId, k: c.key, v: c.value, a: c.at, m: c.messageId, s: c.source }));
   await tx.execute(sql`
     INSERT INTO profile_trait_history (tenant_id, profile_id, key, value, at, message_id, source)
-    SELECT ${tenantId}, p, k, v::jsonb, to_timestamp(a / 1000.0), m, s
-    FROM unnest(${sql.param(changes.map((c) => c.profileId))}::text[], ${sql.param(changes.map((c) => c.key))}::text[],
-      ${sql.param(changes.map((c) => JSON.stringify(c.value)))}::text[], ${sql.param(changes.map((c) => c.at))}::float8[],
-      ${sql.param(changes.map((c) => c.messageId))}::text[], ${sql.param(changes.map((c) => c.source))}::text[]) AS x(p, k, v, a, m, s)`);
+    SELECT ${tenantId}, p, k, coalesce(v, 'null'::jsonb), to_timestamp(a / 1000.0), m, s
+    FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x(p text, k text, v jsonb, a float8, m text, s text)`);
 }
 
 /** Sets traits by hand (API): a change stamped now, kept in the history like any other. */
@@ -76,6 +77,7 @@ export function setTraitsByHand(state: ProfileState, traits: Record<string, unkn
     } else state.traits[key] = value;
     state.traitTimes[key] = `${now.toISOString()}|api`;
     state.dirty = true;
+    state.traitsChanged = true;
   }
   return changes;
 }

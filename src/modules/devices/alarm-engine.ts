@@ -73,6 +73,8 @@ export class RuleAlarmEngine implements AlarmEngine {
   private readonly listener: EngineListener;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly touched: number[] = [];
+  /** Rule evaluations since the last sweep (the metric is updated once a second, not per message). */
+  private evaluations = 0;
   private sweeper: NodeJS.Timeout | undefined;
   /** Tells this node's own notifications from other nodes'. */
   private readonly node = newId('node');
@@ -112,34 +114,56 @@ export class RuleAlarmEngine implements AlarmEngine {
     while (this.inFlight.size) await Promise.all([...this.inFlight]);
   }
 
-  /** Evaluates the rules the batch's keys touch, in time order; never rejects (a failure is logged). */
-  async onTelemetry(device: DeviceIdentity, points: DataPoint[]): Promise<void> {
+  /**
+   * Evaluates the rules the points' keys touch, in time order; never rejects (a failure is logged). Resolves once the
+   * alarm writes it decided committed. The hot path (rules and device state held) evaluates at once, with no promise
+   * of its own: it answers the device's write chain.
+   */
+  onTelemetry(device: DeviceIdentity, points: DataPoint[]): Promise<void> {
     try {
-      if (this.profiles.get(device.profileId)?.rules.length === 0) return; // most profiles of a chain may have no rules
-      const st = this.ready(device) ?? (await this.prepare(device));
-      if (!st) return;
-      st.device = device;
-      const sorted = isSorted(points) ? points : [...points].sort((a, b) => a.ts - b.ts);
-      const byKey = st.rules.byTelemetryKey;
-      // Reused across calls: filled and used with no await in between, so no two calls share it at once.
-      const touched = this.touched;
-      let i = 0;
-      while (i < sorted.length) {
-        const ts = sorted[i].ts;
-        touched.length = 0;
-        for (; i < sorted.length && sorted[i].ts === ts; i++) {
-          const p = sorted[i];
-          const rules = byKey.get(p.key);
-          if (!rules) continue; // a key no rule reads is not even kept
-          st.facts.telemetry.set(p.key, p.value);
-          for (const r of rules) if (!touched.includes(r)) touched.push(r);
-        }
-        for (const r of touched) this.evaluate(st, r, ts, true);
-        this.metrics?.evaluations.inc(touched.length);
+      if (this.profiles.get(device.profileId)?.rules.length === 0) return settled; // most profiles of a chain may have no rules
+      const st = this.ready(device);
+      if (st) {
+        this.applyTelemetry(st, device, points);
+        return st.writes;
       }
+    } catch (err) {
+      this.opts.log.error({ err, deviceId: device.deviceId }, 'alarm evaluation failed');
+      return settled;
+    }
+    return this.onTelemetryLoading(device, points);
+  }
+
+  private async onTelemetryLoading(device: DeviceIdentity, points: DataPoint[]): Promise<void> {
+    try {
+      const st = await this.prepare(device);
+      if (!st) return;
+      this.applyTelemetry(st, device, points);
       await st.writes;
     } catch (err) {
       this.opts.log.error({ err, deviceId: device.deviceId }, 'alarm evaluation failed');
+    }
+  }
+
+  private applyTelemetry(st: DeviceState, device: DeviceIdentity, points: DataPoint[]): void {
+    st.device = device;
+    const sorted = isSorted(points) ? points : [...points].sort((a, b) => a.ts - b.ts);
+    const byKey = st.rules.byTelemetryKey;
+    // Reused across calls: filled and used with no await in between, so no two calls share it at once.
+    const touched = this.touched;
+    let i = 0;
+    while (i < sorted.length) {
+      const ts = sorted[i].ts;
+      touched.length = 0;
+      for (; i < sorted.length && sorted[i].ts === ts; i++) {
+        const p = sorted[i];
+        const rules = byKey.get(p.key);
+        if (!rules) continue; // a key no rule reads is not even kept
+        st.facts.telemetry.set(p.key, p.value);
+        for (const r of rules) if (!touched.includes(r)) touched.push(r);
+      }
+      for (const r of touched) this.evaluate(st, r, ts, true);
+      this.evaluations += touched.length;
     }
   }
 
@@ -169,6 +193,9 @@ export class RuleAlarmEngine implements AlarmEngine {
   /** Fires duration conditions that came due with no new message; the timer calls it, tests call it with a fake clock. */
   sweep(): void {
     const now = this.clock();
+    // Evaluations are counted in memory per message and handed to the metric here, once a second.
+    if (this.evaluations > 0) this.metrics?.evaluations.inc(this.evaluations);
+    this.evaluations = 0;
     // A stale device is swept too: its writes go through the database, which decides what is open.
     for (const st of [...this.waiting]) {
       for (let r = 0; r < st.deadlines.length; r++) {
@@ -349,9 +376,11 @@ export class RuleAlarmEngine implements AlarmEngine {
   }
 
   private publish(row: AlarmRow) {
-    this.opts.feed?.publish(row.tenantId, { kind: 'alarm', deviceId: row.deviceId, storeId: row.storeId, alarm: alarmView(row) });
+    this.opts.feed?.publish(row.tenantId, { kind: 'alarm', deviceId: row.deviceId, storeId: row.storeId, alarm: alarmView(row) }, row.orgPath);
   }
 }
+
+const settled: Promise<void> = Promise.resolve();
 
 function isSorted(points: DataPoint[]): boolean {
   for (let i = 1; i < points.length; i++) if (points[i].ts < points[i - 1].ts) return false;

@@ -57,10 +57,16 @@ export interface DeviceIngress {
    * resolves after COMMIT (so PUBACK / HTTP 200 can follow), throws DroppedMessage for bad input or a flood.
    */
   telemetry(device: DeviceIdentity, payload: Buffer, receivedAt: number): Promise<{ points: number }>;
+  /** The same with a callback (the MQTT hot path: no promise per message); `done` gets the error, or null after COMMIT. */
+  telemetryThen?(device: DeviceIdentity, payload: Buffer, receivedAt: number, done: (err: Error | null) => void): void;
   /** Stores client-side attributes (`{"k":v}`), after COMMIT. */
   clientAttributes(device: DeviceIdentity, payload: Buffer): Promise<void>;
   /** Answers an attributes request: `{"client":{...},"shared":{...}}` for the named keys (all when none named). */
-  attributes(device: DeviceIdentity, clientKeys: string[] | undefined, sharedKeys: string[] | undefined): Promise<{ client: Record<string, unknown>; shared: Record<string, unknown> }>;
+  attributes(
+    device: DeviceIdentity,
+    clientKeys: string[] | undefined,
+    sharedKeys: string[] | undefined,
+  ): Promise<{ client: Record<string, unknown>; shared: Record<string, unknown> }>;
   /** The device answered a server-side RPC. */
   rpcReply(device: DeviceIdentity, requestId: number, payload: Buffer): Promise<void>;
   /** The device asks the server (client-side RPC): the answer is sent back on `.../rpc/response/{id}`. */
@@ -82,11 +88,13 @@ export interface DeviceOutbound {
   sharedAttributes(deviceId: string, payload: Record<string, unknown>): void;
   /** Delivers a server-side RPC; resolves true when handed to the device (QoS 1 acknowledged for MQTT). */
   rpc(deviceId: string, request: RpcRequest): Promise<boolean>;
+  /** Ends every live session of the device on this node at once: its credentials changed or were revoked, or it was deleted. */
+  disconnect(deviceId: string): void;
 }
 
 /** Evaluates a profile's alarm rules as data arrives; implemented in alarm-engine.ts. */
 export interface AlarmEngine {
-  /** Called after the batch holding these points committed (alarm latency starts at publish, ends here). */
+  /** Called once a message is parsed and checked, before its batch commits (alarm latency starts at publish, ends at the alarm's commit). */
   onTelemetry(device: DeviceIdentity, points: DataPoint[]): Promise<void>;
   /** Called after attributes of a device changed (rules may read attributes). */
   onAttributes(device: DeviceIdentity, scope: 'client' | 'server' | 'shared', values: Record<string, unknown>): Promise<void>;
@@ -98,8 +106,20 @@ export type LiveEvent =
   | { kind: 'alarm'; deviceId: string; storeId: string; alarm: Record<string, unknown> }
   | { kind: 'status'; deviceId: string; storeId: string; online: boolean; lastActivityAt: number };
 
+/**
+ * Whose live events a subscriber follows: a device, a store, or org-unit subtrees (`orgPaths`, e.g. a region or the
+ * caller's whole scope), optionally only some kinds of event. An empty filter follows the whole tenant.
+ */
+export interface LiveFilter {
+  deviceId?: string;
+  storeId?: string;
+  orgPaths?: string[];
+  kinds?: LiveEvent['kind'][];
+}
+
 /** The in-process fan-out of live events to SSE subscribers, scoped by tenant. Implemented in live-feed.ts. */
 export interface LiveFeed {
-  publish(tenantId: string, event: LiveEvent): void;
-  subscribe(tenantId: string, filter: { deviceId?: string; storeId?: string }, listener: (event: LiveEvent) => void): () => void;
+  /** `orgPath` is the device's place in the org tree: subtree subscribers only hear events that carry one. */
+  publish(tenantId: string, event: LiveEvent, orgPath?: string): void;
+  subscribe(tenantId: string, filter: LiveFilter, listener: (event: LiveEvent) => void): () => void;
 }

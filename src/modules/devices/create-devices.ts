@@ -20,6 +20,7 @@ import { LatestValues } from './latest-values.ts';
 import { LiveHub } from './live-feed.ts';
 import { liveRoutes } from './live-routes.ts';
 import { RuleAlarmEngine } from './alarm-engine.ts';
+import { publishRelayedAlarm, relayingAlarmFeed } from './alarm-live-relay.ts';
 import { alarmRoutes } from './alarm-routes.ts';
 import { deviceRoutes } from './routes.ts';
 import { TelemetryKeys } from './telemetry-keys.ts';
@@ -92,8 +93,9 @@ export function createDevices(deps: Deps, opts: DevicesOptions = {}): Devices {
     limits,
     alarms: { engine: undefined },
   };
-  // Alarm rules run on every committed batch; people's acknowledgements and clears reach the same engine.
-  const alarmEngine = new RuleAlarmEngine({ db, log, metrics: deps.metrics, feed: live });
+  // Alarm rules run on every message as it is parsed (ingress.ts); people's acknowledgements and clears reach the same engine.
+  // Its changes go live on every node: a console may follow them through another node than the one writing.
+  const alarmEngine = new RuleAlarmEngine({ db, log, metrics: deps.metrics, feed: relayingAlarmFeed(live, db, nodeId, log) });
   rt.alarms.engine = alarmEngine;
   let ingest: Ingest | undefined;
   const writer: TelemetryWriter<Committed> = new TelemetryWriter<Committed>(
@@ -118,11 +120,14 @@ export function createDevices(deps: Deps, opts: DevicesOptions = {}): Devices {
   const httpIngress = ingest.forTransport('http');
 
   const onNotice = (n: DeviceNotice) => {
-    if (n.e === 'device') registry.invalidateDevice(n.id);
-    else if (n.e === 'profile') registry.invalidateProfile(n.id);
+    if (n.e === 'device') {
+      registry.invalidateDevice(n.id);
+      if (n.end) registry.endSessions(n.id);
+    } else if (n.e === 'profile') registry.invalidateProfile(n.id);
     else if (n.e === 'tenant') registry.invalidateTenant(n.id);
     else if (n.e === 'rpc') rt.rpc.deliverQueued(n.d).catch((err) => log.warn({ err }, 'RPC delivery failed'));
     else if (n.e === 'rpc_done') rt.rpc.onDone(n.id).catch((err) => log.warn({ err }, 'RPC wake-up failed'));
+    else if (n.e === 'alarm') publishRelayedAlarm(live, db, n.t, n.id).catch((err) => log.warn({ err }, 'relaying an alarm change failed'));
     else pushSharedFromNotice(rt, n.d, n.k, n.del).catch((err) => log.warn({ err }, 'shared attribute push failed'));
   };
   const notifications = new DeviceNotifications(db.pool, nodeId, log, onNotice);

@@ -119,13 +119,14 @@ async function changeCredentials(ctx: Ctx, rt: DevicesRuntime, deviceId: string,
         type: after?.type ?? null,
         revoked: after?.revoked ?? false,
       });
-      await notifyNodes(tx, { n: rt.nodeId, e: 'device', id: deviceId });
+      await notifyNodes(tx, { n: rt.nodeId, e: 'device', id: deviceId, end: true });
     });
   } catch (err) {
     conflictOn(err, credentialConflicts);
   }
-  // Old tokens stop working here at once; other nodes hear the NOTIFY sent at commit.
+  // Old credentials stop working here at once, and sessions opened with them end now; other nodes hear the NOTIFY sent at commit.
   rt.registry.invalidateDevice(deviceId);
+  rt.registry.endSessions(deviceId);
   const view = await credentialsOf(ctx.db.orm, deviceId);
   if (!view) throw new AppError('not_found', `credentials of device ${deviceId} not found`);
   return view;

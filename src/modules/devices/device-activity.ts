@@ -105,8 +105,9 @@ export class DeviceActivity {
     state.online = online;
     state.activityDirty = true;
     this.transitions.set(state, online);
-    const { tenantId, deviceId, storeId } = state.identity;
-    if (this.live.watched(tenantId)) this.live.publish(tenantId, { kind: 'status', deviceId, storeId, online, lastActivityAt: state.lastActivityAt || now });
+    const { tenantId, deviceId, storeId, orgPath } = state.identity;
+    if (this.live.watched(tenantId))
+      this.live.publish(tenantId, { kind: 'status', deviceId, storeId, online, lastActivityAt: state.lastActivityAt || now }, orgPath);
   }
 }
 

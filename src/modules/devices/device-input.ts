@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { text } from '../../kernel/schemas.ts';
+import { alarmRuleList } from './alarm-rules.ts';
 import { maxTokenLength } from './device-registry.ts';
 import { aggregations } from './telemetry-query.ts';
 import { attributeScopes, deviceKinds, provisionStrategies } from './schema.ts';
@@ -27,8 +28,11 @@ export const profileBody = z.strictObject({
   provisionKey: z.string().min(8).max(256).nullish(),
   provisionSecret: z.string().min(8).max(256).nullish(),
   provisionStoreId: id.nullish(),
+  /** The alarm rules to start with; left out, a profile of a known kind gets that kind's defaults (alarm-defaults.ts). */
+  alarmRules: alarmRuleList.optional(),
 });
-export const profilePatch = profileBody.partial();
+/** Rules change through their own routes (import, test): a PATCH leaves them alone. */
+export const profilePatch = profileBody.omit({ alarmRules: true }).partial();
 
 export const createDeviceBody = z.strictObject({
   name: text(200),
@@ -101,6 +105,29 @@ export const seriesQuery = z.object({
   orderBy: z.enum(['ASC', 'DESC']).default('DESC'),
 });
 
+/** The kinds of live event; `?events=alarm,status` picks some. */
+export const liveEventKinds = ['telemetry', 'status', 'alarm'] as const;
+
 export const liveQuery = z
-  .object({ deviceId: id.optional(), storeId: id.optional() })
-  .refine((q) => (q.deviceId === undefined) !== (q.storeId === undefined), { error: 'give exactly one of deviceId and storeId' });
+  .object({
+    deviceId: id.optional(),
+    storeId: id.optional(),
+    orgUnitId: id.optional(),
+    events: z
+      .string()
+      .max(100)
+      .transform((s, ctx) => {
+        const kinds = [...new Set(s.split(',').map((k) => k.trim()))].filter(Boolean);
+        const bad = kinds.filter((k) => !(liveEventKinds as readonly string[]).includes(k));
+        if (bad.length || kinds.length === 0) ctx.addIssue({ code: 'custom', message: `events are ${liveEventKinds.join(', ')}; got "${s}"` });
+        return kinds as (typeof liveEventKinds)[number][];
+      })
+      .optional(),
+  })
+  .refine((q) => [q.deviceId, q.storeId, q.orgUnitId].filter((v) => v !== undefined).length <= 1, {
+    error: 'give at most one of deviceId, storeId and orgUnitId',
+  })
+  .refine((q) => q.deviceId !== undefined || q.storeId !== undefined || !q.events?.includes('telemetry'), {
+    error: 'telemetry is followed per device or store; an org unit or your whole scope streams alarm and status events',
+    path: ['events'],
+  });

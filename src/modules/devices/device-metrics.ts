@@ -113,14 +113,19 @@ export function createDeviceMetrics(
   gauge('storeos_device_ingest_pending_rows', 'Telemetry rows appended and not yet committed', gauges.pendingRows);
   gauge('storeos_device_live_subscribers', 'Live (SSE) subscriptions on this node', gauges.liveSubscribers);
 
-  const children = new Map<string, client.Counter.Internal>();
+  // Per transport and kind, the labelled counter: no label string built per message.
+  const children = new Map<Transport, Map<MessageKind, client.Counter.Internal>>();
   return {
     message(transport, kind) {
-      const id = `${transport}:${kind}`;
-      let child = children.get(id);
+      let byKind = children.get(transport);
+      if (!byKind) {
+        byKind = new Map();
+        children.set(transport, byKind);
+      }
+      let child = byKind.get(kind);
       if (!child) {
         child = messages.labels(transport, kind);
-        children.set(id, child);
+        byKind.set(kind, child);
       }
       child.inc();
     },

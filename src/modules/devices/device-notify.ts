@@ -4,17 +4,22 @@ import { z } from 'zod';
 import type { Executor } from '../../kernel/db.ts';
 import type { Logger } from '../../kernel/logger.ts';
 
-/** The channel every node listens on for device changes, RPC and shared-attribute pushes. */
+/** The channel every node listens on for device changes, RPC, shared-attribute pushes and alarm changes to show live. */
 export const deviceChannel = 'storeos_devices';
 
-/** A message between nodes: `n` is the sending node, which ignores its own (it acted already). */
+/**
+ * A message between nodes: `n` is the sending node, which ignores its own (it acted already). A `device` notice with
+ * `end` also ends the device's live sessions: its credentials changed or were revoked, or it was deleted.
+ */
 export const deviceNotice = z.discriminatedUnion('e', [
-  z.object({ n: z.string(), e: z.literal('device'), id: z.string() }),
+  z.object({ n: z.string(), e: z.literal('device'), id: z.string(), end: z.literal(true).optional() }),
   z.object({ n: z.string(), e: z.literal('profile'), id: z.string() }),
   z.object({ n: z.string(), e: z.literal('tenant'), id: z.string() }),
   z.object({ n: z.string(), e: z.literal('rpc'), id: z.string(), d: z.string() }),
   z.object({ n: z.string(), e: z.literal('rpc_done'), id: z.string() }),
   z.object({ n: z.string(), e: z.literal('shared'), d: z.string(), k: z.array(z.string()), del: z.boolean() }),
+  // An alarm of tenant `t` changed: nodes with somebody watching the tenant publish it live (alarm-live-relay.ts).
+  z.object({ n: z.string(), e: z.literal('alarm'), t: z.string(), id: z.string() }),
 ]);
 export type DeviceNotice = z.infer<typeof deviceNotice>;
 

@@ -103,6 +103,13 @@ export class DeviceRegistry {
     state.cacheKeys = [];
   }
 
+  /** Ends the device's live sessions on this node (MQTT connections, HTTP long polls) through the transports holding them. */
+  endSessions(deviceId: string): void {
+    const state = this.states.get(deviceId);
+    if (!state) return;
+    for (const outbound of [...state.outbounds.keys()]) outbound.disconnect(deviceId);
+  }
+
   /** Marks every device of a profile changed (retention, inactivity timeout). */
   invalidateProfile(profileId: string): void {
     for (const s of this.states.values()) if (s.identity.profileId === profileId) this.invalidateDevice(s.identity.deviceId);

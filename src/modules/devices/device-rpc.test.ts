@@ -8,6 +8,7 @@ function fakeDevice(t: DevicesTestApp, device: DeviceIdentity, answer?: (r: RpcR
   const received: RpcRequest[] = [];
   const outbound: DeviceOutbound = {
     sharedAttributes: () => {},
+    disconnect: () => {},
     rpc: async (_id, request) => {
       received.push(request);
       if (answer && !request.oneway) {

@@ -118,6 +118,14 @@ describe('devices are scoped like their stores: 404 outside, on every route', ()
     }
   });
 
+  it("follows live alarms only of org units in scope: 404 for another store's or another tenant's unit", async () => {
+    const unitOf = async (storeId: string) =>
+      (await t.db.pool.query<{ id: string }>('SELECT org_unit_id AS id FROM stores WHERE id = $1', [storeId])).rows[0].id;
+    const live = (s: Session, unitId: string) => t.app.inject({ url: `/api/v1/live?orgUnitId=${unitId}`, headers: s.headers });
+    expect((await live(manager, await unitOf(ids.foreignStore))).statusCode).toBe(404);
+    expect((await live(admin, await unitOf(ids.otherTenantStore))).statusCode).toBe(404);
+  });
+
   it('lists only what is in scope, and creates only in stores in scope', async () => {
     const mine = (await t.app.inject({ url: '/api/v1/devices?limit=200', headers: manager.headers })).json().data;
     expect(mine.length).toBe(8);

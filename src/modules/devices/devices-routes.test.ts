@@ -9,6 +9,7 @@ function recordingOutbound() {
   const rpcs: RpcRequest[] = [];
   const outbound: DeviceOutbound = {
     sharedAttributes: (_id, payload) => void shared.push(payload),
+    disconnect: () => {},
     rpc: async (_id, request) => {
       rpcs.push(request);
       return true;
@@ -57,6 +58,28 @@ describe('devices REST API', () => {
     expect((await inject(admin, 'DELETE', `/api/v1/device-profiles/${id}`)).statusCode).toBe(204);
     const used = (await inject(admin, 'GET', '/api/v1/device-profiles?limit=50')).json().data.find((p: { kind: string }) => p.kind === 'hvac');
     expect((await inject(admin, 'DELETE', `/api/v1/device-profiles/${used.id}`)).statusCode).toBe(409);
+  });
+
+  it("gives a new profile of a known kind that kind's default alarm rules, unless rules are given", async () => {
+    const freezer = await inject(admin, 'POST', '/api/v1/device-profiles', { name: 'Ice cream freezer', kind: 'freezer' });
+    expect(freezer.statusCode).toBe(201);
+    expect(freezer.json().alarmRuleCount).toBeGreaterThan(0);
+    const rules = (await inject(admin, 'GET', `/api/v1/device-profiles/${freezer.json().id}/alarm-rules`)).json().rules as { alarmType: string }[];
+    expect(rules.map((r) => r.alarmType)).toEqual(expect.arrayContaining(['High Temperature', 'Door Open Too Long']));
+    const bare = await inject(admin, 'POST', '/api/v1/device-profiles', { name: 'Quiet freezer', kind: 'freezer', alarmRules: [] });
+    expect(bare.json().alarmRuleCount).toBe(0);
+    const other = await inject(admin, 'POST', '/api/v1/device-profiles', { name: 'Misc gadget', kind: 'other' });
+    expect(other.json().alarmRuleCount).toBe(0);
+    const own = await inject(admin, 'POST', '/api/v1/device-profiles', {
+      name: 'Own rules',
+      kind: 'hvac',
+      alarmRules: [{ alarmType: 'Too Warm', createConditions: { MINOR: { expression: { op: '>', key: 'temperature', value: 28 } } } }],
+    });
+    expect(own.json().alarmRuleCount).toBe(1);
+    const bad = await inject(admin, 'POST', '/api/v1/device-profiles', { name: 'Bad rules', kind: 'hvac', alarmRules: [{ alarmType: 'x' }] });
+    expect(bad.statusCode).toBe(400);
+    // Rules change through their own routes: PATCH does not take them.
+    expect((await inject(admin, 'PATCH', `/api/v1/device-profiles/${own.json().id}`, { alarmRules: [] })).statusCode).toBe(400);
   });
 
   it('creates a device with a given token (used as is), audits it and publishes device.created', async () => {

@@ -27,16 +27,16 @@ export interface DevicesTestApp {
   close(): Promise<void>;
 }
 
-/** Builds a test app for the devices module (tests only): `start` runs the node's flushes and listener. */
+/** Builds a test app for the devices module (tests only): `start` runs the node's flushes and listener; `consoleDir` serves a built console (browser tests). */
 export async function devicesTestApp(
-  opts: { stores?: number; devices?: DevicesOptions; env?: NodeJS.ProcessEnv; start?: boolean } = {},
+  opts: { stores?: number; devices?: DevicesOptions; env?: NodeJS.ProcessEnv; start?: boolean; consoleDir?: string } = {},
 ): Promise<DevicesTestApp> {
   const t = await testDatabase();
   const seeded = await seedDemo(t.db, { stores: opts.stores ?? 3 });
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const deps: Deps = { db: t.db, config: loadConfig({ LOG_LEVEL: 'silent', ...opts.env }), log, metrics: createMetrics() };
   const devices = createDevices(deps, opts.devices);
-  const app = await buildApp(deps, { outbox: new OutboxDispatcher(t.db, log), devices });
+  const app = await buildApp(deps, { outbox: new OutboxDispatcher(t.db, log), devices, consoleDir: opts.consoleDir });
   await app.ready();
   if (opts.start !== false) await devices.start();
   return {

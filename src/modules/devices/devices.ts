@@ -142,9 +142,11 @@ export async function deleteDevice(ctx: Ctx, rt: DevicesRuntime, id: string): Pr
     await tx.delete(devices).where(eq(devices.id, id));
     await recordAudit(tx, ctx.actor, { action: 'device.deleted', entityType: 'device', entityId: id, orgPath: row.orgPath, before }, ctx.meta);
     await publishEvent(tx, ctx.actor.tenantId, 'device.deleted', { deviceId: id, storeId: row.storeId, name: row.name });
-    await notifyNodes(tx, { n: rt.nodeId, e: 'device', id });
+    await notifyNodes(tx, { n: rt.nodeId, e: 'device', id, end: true });
   });
   rt.registry.invalidateDevice(id);
+  // Its sessions end at once, here and (through the NOTIFY at commit) on every other node.
+  rt.registry.endSessions(id);
 }
 
 /** A device to insert without a person (seeds, provisioning, gateways): ids and paths resolved by the caller. */

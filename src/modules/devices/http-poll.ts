@@ -29,6 +29,12 @@ export class HttpPoll implements DeviceOutbound {
     return false;
   }
 
+  /** The device's credentials changed or it was deleted: its waiting polls end now, empty-handed. */
+  disconnect(deviceId: string): void {
+    for (const poll of this.polls.get(deviceId) ?? []) poll.resolve(undefined);
+    this.polls.delete(deviceId);
+  }
+
   /** Waits up to `timeoutMs` for an RPC for the device; undefined on timeout or when `closed` fires first. */
   wait(deviceId: string, timeoutMs: number, open: () => boolean, closed: (stop: () => void) => void): Promise<RpcRequest | undefined> {
     return new Promise((resolve) => {

@@ -3,7 +3,8 @@ export type { AlarmEngine, DataPoint, DeviceIdentity, DeviceIngress, DeviceOutbo
 export { createDevices, type Devices, type DevicesOptions } from './create-devices.ts';
 export { demoDeviceToken, demoDeviceTemplates, seedDemoDevices } from './demo-devices.ts';
 export { findDeviceInScope, insertDevices, type NewDevice, rewriteDevicePaths } from './devices.ts';
-export { alarmRuleList } from './alarm-rules.ts';
+export { alarmRuleList, type AlarmSeverity, alarmSeverities, severityRank } from './alarm-rules.ts';
 export { onClientRpc } from './client-rpc.ts';
 export { deviceProfiles, devices } from './schema.ts';
 export { rewriteAlarmPaths } from './alarms.ts';
+export { readLatestValues } from './latest-reads.ts';

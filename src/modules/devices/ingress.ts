@@ -14,6 +14,9 @@ import type { TelemetryWriter } from './telemetry-writer.ts';
 /** How far ahead of the server clock a device's timestamp may be (clock skew); partitions exist that far ahead. */
 export const maxFutureMs = dayMs;
 
+/** How a telemetry message ends: committed (with the points stored) or refused. */
+export type TelemetryDone = (err: Error | null, result?: { points: number }) => void;
+
 /** What the writer carries per message to the post-commit hand-off. */
 export interface Committed {
   state: DeviceState;
@@ -26,6 +29,9 @@ export interface Committed {
  * devices are cached; only a first-seen key, partition or device costs a query.
  */
 export class Ingest {
+  /** Per device, the messages its alarm rules saw last (a resend is not evaluated twice). */
+  private readonly evaluated = new WeakMap<DeviceState, RecentMessages>();
+
   constructor(
     private readonly rt: DevicesRuntime,
     private readonly writer: TelemetryWriter<Committed>,
@@ -38,6 +44,7 @@ export class Ingest {
       byAccessToken: async (token) => (await rt.registry.byToken(token))?.identity,
       byBasicCredentials: async (clientId, username, password) => (await rt.registry.byBasic(clientId, username, password))?.identity,
       telemetry: (device, payload, receivedAt) => this.telemetry(transport, device, payload, receivedAt),
+      telemetryThen: (device, payload, receivedAt, done) => this.telemetryThen(transport, device, payload, receivedAt, done),
       clientAttributes: (device, payload) => this.clientAttributes(transport, device, payload),
       attributes: (device, clientKeys, sharedKeys) => this.attributes(transport, device, clientKeys, sharedKeys),
       rpcReply: (device, requestId, payload) => this.rpcReply(transport, device, requestId, payload),
@@ -90,42 +97,66 @@ export class Ingest {
     return state;
   }
 
-  /**
-   * Parses, checks and writes one telemetry message; resolves after COMMIT with the number of points stored. No
-   * promise but the writer's on the hot path: the device's state, key ids and partitions are held in memory, and
-   * only a first-seen device, key or partition costs a query.
-   */
+  /** Parses, checks and writes one telemetry message; resolves after COMMIT with the number of points stored. */
   telemetry(transport: Transport, device: DeviceIdentity, payload: Buffer, receivedAt: number): Promise<{ points: number }> {
-    try {
-      const held = this.heldState(device);
-      if (!held) return this.admit(transport, 'telemetry', device, payload, receivedAt).then((state) => this.store(state, payload, receivedAt));
-      this.check(transport, 'telemetry', payload, held, receivedAt);
-      return this.store(refuseGone(held), payload, receivedAt);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    return new Promise((resolve, reject) => {
+      this.telemetryThen(transport, device, payload, receivedAt, (err, result) => (err ? reject(err) : resolve(result ?? resultOf(0))));
+    });
   }
 
-  private store(state: DeviceState, payload: Buffer, receivedAt: number): Promise<{ points: number }> {
+  /**
+   * The same with a callback, the transports' hot path: no promise or closure of its own per message when the
+   * device's state, key ids and partitions are held in memory (only a first-seen device, key or partition costs a
+   * query). `done` is called once: at once for a message refused or with nothing to store, else after COMMIT.
+   */
+  telemetryThen(transport: Transport, device: DeviceIdentity, payload: Buffer, receivedAt: number, done: TelemetryDone): void {
+    const held = this.heldState(device);
+    if (!held) {
+      this.admit(transport, 'telemetry', device, payload, receivedAt).then((state) => this.store(state, payload, receivedAt, done), done);
+      return;
+    }
+    try {
+      this.check(transport, 'telemetry', payload, held, receivedAt);
+      refuseGone(held);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    this.store(held, payload, receivedAt, done);
+  }
+
+  private store(state: DeviceState, payload: Buffer, receivedAt: number, done: TelemetryDone): void {
     const points: DataPoint[] = [];
     const entries: TelemetryEntry[] = [];
-    parseTelemetry(payload, receivedAt, points, entries);
-    this.rt.activity.touch(state, receivedAt);
-    if (points.length === 0) return Promise.resolve(resultOf(0));
-    const retention = state.retentionDays;
-    const oldest = receivedAt - retention * dayMs;
-    const newest = receivedAt + maxFutureMs;
-    const tenantId = state.identity.tenantId;
-    const { keys, partitions } = this.rt;
     let known = true;
-    for (const p of points) {
-      if (p.ts < oldest || p.ts > newest) {
-        throw new DroppedMessage('invalid_shape', `ts ${p.ts} is outside the accepted window (retention ${retention} days, at most a day ahead)`);
+    try {
+      parseTelemetry(payload, receivedAt, points, entries);
+      this.rt.activity.touch(state, receivedAt);
+      const retention = state.retentionDays;
+      const oldest = receivedAt - retention * dayMs;
+      const newest = receivedAt + maxFutureMs;
+      const tenantId = state.identity.tenantId;
+      const { keys, partitions } = this.rt;
+      for (const p of points) {
+        if (p.ts < oldest || p.ts > newest) {
+          throw new DroppedMessage('invalid_shape', `ts ${p.ts} is outside the accepted window (retention ${retention} days, at most a day ahead)`);
+        }
+        if (known && (keys.idOf(tenantId, p.key) === undefined || !partitions.has(retention, p.ts))) known = false;
       }
-      if (known && (keys.idOf(tenantId, p.key) === undefined || !partitions.has(retention, p.ts))) known = false;
+    } catch (err) {
+      done(err as Error);
+      return;
     }
-    if (!known) return this.prepare(state, points).then(() => this.append(state, points, entries));
-    return this.append(state, points, entries);
+    if (points.length === 0) {
+      done(null, resultOf(0));
+      return;
+    }
+    this.evaluateAlarms(state, payload, points);
+    if (known) {
+      this.append(state, points, entries, done);
+      return;
+    }
+    this.prepare(state, points).then(() => this.append(state, points, entries, done), done);
   }
 
   /** Resolves first-seen keys and creates a missing partition (rare: once per key, and per day ahead at most). */
@@ -140,13 +171,35 @@ export class Ingest {
     );
   }
 
-  private append(state: DeviceState, points: DataPoint[], entries: TelemetryEntry[]): Promise<{ points: number }> {
+  private append(state: DeviceState, points: DataPoint[], entries: TelemetryEntry[], done: TelemetryDone): void {
     let text = '';
     for (const e of entries) text += encodeEntry(state.sid, state.retentionDays, e);
-    return this.writer.append(text, entries.length, { state, points }, resultOf(points.length));
+    this.writer.appendThen(text, entries.length, { state, points }, resultOf(points.length), done);
   }
 
-  /** After each COMMIT, in commit order: latest values, live feed, alarm rules — per device, all its points of the batch at once. */
+  /**
+   * Alarm rules see a message as soon as it is parsed and checked, in arrival order per device — not after its batch
+   * commits, so an alarm does not wait for the telemetry COPY (docs/alarms.md). A message resent after a failed COPY
+   * (the device got no PUBACK) is evaluated once: the device's last messages are remembered by timestamp and content.
+   */
+  private evaluateAlarms(state: DeviceState, payload: Buffer, points: DataPoint[]): void {
+    const engine = this.rt.alarms.engine;
+    if (!engine) return;
+    const ts = points[0].ts;
+    const hash = contentHash(payload);
+    let recent = this.evaluated.get(state);
+    if (!recent) {
+      recent = new RecentMessages();
+      this.evaluated.set(state, recent);
+    } else if (recent.has(ts, hash)) {
+      return;
+    }
+    recent.add(ts, hash);
+    // Never rejects: the engine logs its own failures.
+    void engine.onTelemetry(state.identity, points);
+  }
+
+  /** After each COMMIT, in commit order: latest values and the live feed — per device, all its points of the batch at once. */
   handOff(items: Committed[]): void {
     const byDevice = new Map<DeviceState, DataPoint[]>();
     for (const { state, points } of items) {
@@ -154,13 +207,11 @@ export class Ingest {
       if (held) for (const p of points) held.push(p);
       else byDevice.set(state, points);
     }
-    const { latest, live, alarms, log } = this.rt;
+    const { latest, live } = this.rt;
     for (const [state, points] of byDevice) {
       latest.record(state, points);
-      const { tenantId, deviceId, storeId } = state.identity;
-      if (live.watched(tenantId)) live.publish(tenantId, { kind: 'telemetry', deviceId, storeId, points });
-      const engine = alarms.engine;
-      if (engine) engine.onTelemetry(state.identity, points).catch((err) => log.warn({ err, deviceId }, 'alarm engine failed on telemetry'));
+      const { tenantId, deviceId, storeId, orgPath } = state.identity;
+      if (live.watched(tenantId)) live.publish(tenantId, { kind: 'telemetry', deviceId, storeId, points }, orgPath);
     }
   }
 
@@ -234,6 +285,34 @@ export class Ingest {
 // The answers `{points: n}` for the usual sizes, made once: no result object per message.
 const results = Array.from({ length: 64 }, (_, n) => Object.freeze({ points: n }));
 const resultOf = (n: number): { points: number } => results[n] ?? { points: n };
+
+/** How many of a device's last messages are remembered so that a resent one reaches the alarm rules once. */
+const recentMessages = 32;
+
+/** A ring of a device's last messages to the alarm rules, by first timestamp and content hash. */
+class RecentMessages {
+  private readonly ts = new Float64Array(recentMessages);
+  private readonly hash = new Int32Array(recentMessages);
+  private next = 0;
+
+  has(ts: number, hash: number): boolean {
+    for (let i = 0; i < recentMessages; i++) if (this.ts[i] === ts && this.hash[i] === hash) return true;
+    return false;
+  }
+
+  add(ts: number, hash: number): void {
+    this.ts[this.next] = ts;
+    this.hash[this.next] = hash;
+    this.next = (this.next + 1) % recentMessages;
+  }
+}
+
+/** FNV-1a of the payload's bytes. */
+function contentHash(payload: Buffer): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < payload.length; i++) h = Math.imul(h ^ payload[i], 0x01000193);
+  return h | 0;
+}
 
 function refuseGone(state: DeviceState): DeviceState {
   if (state.refused) throw new DroppedMessage('suppressed', `device ${state.refused === 'deleted' ? 'was deleted' : 'credentials were revoked'}`);

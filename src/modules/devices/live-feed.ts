@@ -1,15 +1,27 @@
-import type { LiveEvent, LiveFeed } from './contract.ts';
+import type { LiveEvent, LiveFeed, LiveFilter } from './contract.ts';
 
 interface Subscription {
   deviceId?: string;
   storeId?: string;
+  orgPaths?: string[];
+  kinds?: LiveEvent['kind'][];
   listener: (event: LiveEvent) => void;
+}
+
+/** Whether an event of a device at `orgPath` is one the subscription follows. */
+function follows(sub: Subscription, event: LiveEvent, orgPath: string | undefined): boolean {
+  if (sub.kinds !== undefined && !sub.kinds.includes(event.kind)) return false;
+  if (sub.deviceId !== undefined && sub.deviceId !== event.deviceId) return false;
+  if (sub.storeId !== undefined && sub.storeId !== event.storeId) return false;
+  if (sub.orgPaths === undefined) return true;
+  // A subtree subscriber hears only what says where it happened: no path, no event (never more than its scope).
+  return orgPath !== undefined && sub.orgPaths.some((p) => orgPath.startsWith(p));
 }
 
 /**
  * The in-process fan-out of live events (latest telemetry, device status, alarms) to SSE subscribers, by tenant and
- * then by device or store. Publishing costs one map lookup when nobody of the tenant watches. Each node serves the
- * events of the devices it ingests; across nodes this would ride the event bus (docs/devices.md).
+ * then by device, store or org-unit subtree. Publishing costs one map lookup when nobody of the tenant watches. Each
+ * node serves the events of the devices it ingests and the alarm changes it writes (docs/devices.md).
  */
 export class LiveHub implements LiveFeed {
   private readonly byTenant = new Map<string, Set<Subscription>>();
@@ -20,12 +32,11 @@ export class LiveHub implements LiveFeed {
   }
 
   /** Delivers an event to the tenant's subscribers whose filter matches it; a throwing listener does not stop the others. */
-  publish(tenantId: string, event: LiveEvent): void {
+  publish(tenantId: string, event: LiveEvent, orgPath?: string): void {
     const subs = this.byTenant.get(tenantId);
     if (!subs) return;
     for (const sub of subs) {
-      if (sub.deviceId !== undefined && sub.deviceId !== event.deviceId) continue;
-      if (sub.storeId !== undefined && sub.storeId !== event.storeId) continue;
+      if (!follows(sub, event, orgPath)) continue;
       try {
         sub.listener(event);
       } catch {
@@ -34,14 +45,14 @@ export class LiveHub implements LiveFeed {
     }
   }
 
-  /** Subscribes to a device's or a store's events (or the whole tenant's with an empty filter); returns the unsubscribe. */
-  subscribe(tenantId: string, filter: { deviceId?: string; storeId?: string }, listener: (event: LiveEvent) => void): () => void {
+  /** Subscribes to a device's, a store's or org subtrees' events (the whole tenant's with an empty filter); returns the unsubscribe. */
+  subscribe(tenantId: string, filter: LiveFilter, listener: (event: LiveEvent) => void): () => void {
     let subs = this.byTenant.get(tenantId);
     if (!subs) {
       subs = new Set();
       this.byTenant.set(tenantId, subs);
     }
-    const sub: Subscription = { deviceId: filter.deviceId, storeId: filter.storeId, listener };
+    const sub: Subscription = { deviceId: filter.deviceId, storeId: filter.storeId, orgPaths: filter.orgPaths, kinds: filter.kinds, listener };
     subs.add(sub);
     return () => {
       const set = this.byTenant.get(tenantId);

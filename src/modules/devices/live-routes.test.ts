@@ -1,6 +1,8 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevicesTestApp, devicesTestApp, type Session } from './devices-test-app.ts';
+import type { LiveEvent } from './contract.ts';
+import { createDevices } from './create-devices.ts';
 import type { LiveHub } from './live-feed.ts';
 
 /** An SSE connection: the raw text received so far, and a way to wait for a piece of it. */
@@ -83,11 +85,66 @@ describe('live updates (SSE)', () => {
     stream.close();
   });
 
-  it('answers 404 for a device or store outside the caller, 400 without a filter', async () => {
+  it("streams alarm changes of the caller's whole scope, or of an org unit's subtree, and nothing outside", async () => {
+    const admin = await t.signIn('admin@demo.storeos.dev');
+    const unitOf = async (code: string) => (await t.db.pool.query<{ id: string }>('SELECT org_unit_id AS id FROM stores WHERE code = $1', [code])).rows[0].id;
+    const mine = openStream(port, '/api/v1/live', manager.headers);
+    const region = openStream(port, `/api/v1/live?orgUnitId=${await unitOf('S0002')}&events=alarm,status`, admin.headers);
+    await mine.until('event: ready');
+    await region.until('event: ready');
+    // 13.x °C trips the demo fridges' CRITICAL "High Temperature" rule (> 12 °C).
+    await post('demo-S0001-fridge-2', { temperature: 13.1 });
+    await post('demo-S0002-fridge-2', { temperature: 13.2 });
+    await mine.until('"deviceName":"S0001-fridge-2"');
+    await region.until('"deviceName":"S0002-fridge-2"');
+    await region.until('event: status');
+    expect(mine.text).not.toContain('S0002-fridge-2');
+    expect(region.text).not.toContain('S0001-fridge-2');
+    // The default is alarms only, and telemetry never flows on a subtree feed.
+    expect(mine.text).not.toContain('event: status');
+    expect(mine.text + region.text).not.toContain('event: telemetry');
+
+    // A person's acknowledgement is live too.
+    const open = (await t.app.inject({ url: '/api/v1/alarms?status=ACTIVE_UNACK', headers: manager.headers })).json().data as { id: string }[];
+    expect(open.length).toBeGreaterThan(0);
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/alarms/${open[0].id}/ack`, headers: manager.headers })).statusCode).toBe(200);
+    await mine.until('"status":"ACTIVE_ACK"');
+    mine.close();
+    region.close();
+  });
+
+  it('shows an alarm change written on one node live on another node, once', async () => {
+    const other = createDevices(t.deps);
+    await other.start();
+    try {
+      const heard: LiveEvent[] = [];
+      const unsubscribe = other.live.subscribe(t.tenantId, {}, (event) => heard.push(event));
+      const here: LiveEvent[] = [];
+      const unsubscribeHere = t.devices.live.subscribe(t.tenantId, { kinds: ['alarm'] }, (event) => here.push(event));
+      // this node ingests the telemetry and writes the alarm; the other hears of it through the devices channel
+      await post('demo-S0002-freezer-1', { temperature: -1 });
+      const alarmOf = (events: LiveEvent[]) => events.filter((e) => e.kind === 'alarm' && e.alarm.deviceName === 'S0002-freezer-1');
+      await expect.poll(() => alarmOf(heard).length, { timeout: 5000 }).toBe(1);
+      expect(alarmOf(heard)[0]).toMatchObject({ storeId: (await idOf('S0002-freezer-1')).storeId, alarm: { severity: 'CRITICAL', status: 'ACTIVE_UNACK' } });
+      // the writing node published it itself and ignores its own notice: no second copy here
+      await new Promise((r) => setTimeout(r, 200));
+      expect(alarmOf(here)).toHaveLength(1);
+      unsubscribe();
+      unsubscribeHere();
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('answers 404 for a device, store or org unit outside the caller, 400 for a mixed or wrong filter', async () => {
     const foreign = await idOf('S0002-hvac-1');
+    const foreignUnit = (await t.db.pool.query<{ id: string }>("SELECT org_unit_id AS id FROM stores WHERE code = 'S0002'")).rows[0].id;
     expect((await t.app.inject({ url: `/api/v1/live?deviceId=${foreign.id}`, headers: manager.headers })).statusCode).toBe(404);
     expect((await t.app.inject({ url: `/api/v1/live?storeId=${foreign.storeId}`, headers: manager.headers })).statusCode).toBe(404);
-    expect((await t.app.inject({ url: '/api/v1/live', headers: manager.headers })).statusCode).toBe(400);
+    expect((await t.app.inject({ url: `/api/v1/live?orgUnitId=${foreignUnit}`, headers: manager.headers })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: `/api/v1/live?deviceId=${foreign.id}&storeId=${foreign.storeId}`, headers: manager.headers })).statusCode).toBe(400);
+    expect((await t.app.inject({ url: '/api/v1/live?events=telemetry', headers: manager.headers })).statusCode).toBe(400);
+    expect((await t.app.inject({ url: '/api/v1/live?events=alarm,gossip', headers: manager.headers })).statusCode).toBe(400);
     expect((await t.app.inject({ url: `/api/v1/live?deviceId=${foreign.id}` })).statusCode).toBe(401);
   });
 });

@@ -102,30 +102,47 @@ export async function startMqttEndpoint(opts: MqttEndpointOptions): Promise<Mqtt
     for (const f of filters) conn?.subscriptions.delete(f);
   });
 
+  /** Ends a message that was not stored: a refusal is acknowledged and counted, a failure closes the connection. */
+  const failed = (conn: DeviceConnection, client: Client, done: (err: Error | null) => void, err: unknown) => {
+    if (err instanceof DroppedMessage) {
+      // MQTT 3.1.1 §3.3.5: a refused message still gets its positive ack; it is dropped and counted, the connection
+      // stays — unless the device itself is refused now (deleted, or its credentials revoked): then its session ends.
+      ingress.dropped(conn.device, err.reason);
+      if (err.reason === 'suppressed') conn.closeAfterPublish = true;
+      return done(null);
+    }
+    // Not stored (the database is down): no PUBACK (§3.3.5: positive ack or close); the device resends after reconnecting.
+    log.warn({ err, clientId: client.id }, 'MQTT message not stored; closing the connection');
+    done(err as Error);
+  };
+
   broker.authorizePublish = (client, packet, done) => {
     const conn = client ? byClient.get(client) : undefined;
     // A last will (published while the client closes) is not part of the device API: refused quietly.
     if (!client || !conn || client.closed) return done(new Error('not accepted'));
-    const failed = (err: unknown) => {
-      if (err instanceof DroppedMessage) {
-        // MQTT 3.1.1 §3.3.5: a refused message still gets its positive ack; it is dropped and counted, the connection
-        // stays — unless the device itself is refused now (deleted, or its credentials revoked): then its session ends.
-        ingress.dropped(conn.device, err.reason);
-        if (err.reason === 'suppressed') conn.closeAfterPublish = true;
-        return done(null);
-      }
-      // Not stored (the database is down): no PUBACK (§3.3.5: positive ack or close); the device resends after reconnecting.
-      log.warn({ err, clientId: client.id }, 'MQTT message not stored; closing the connection');
-      done(err as Error);
-    };
     // Persist before you acknowledge: aedes sends the PUBACK (§3.3.4) only when `done` is called, after the commit.
+    const device = conn.device;
+    if (device && packet.topic === topics.telemetry && ingress.telemetryThen) {
+      // The hot path: one string compare and the ingest call with a callback; no JSON here (the ingest parses once).
+      const receivedAt = Date.now();
+      try {
+        screen(conn, packet.payload as Buffer, receivedAt);
+      } catch (err) {
+        return failed(conn, client, done, err);
+      }
+      ingress.telemetryThen(device, packet.payload as Buffer, receivedAt, (err) => (err ? failed(conn, client, done, err) : done(null)));
+      return;
+    }
     let work: Promise<unknown>;
     try {
       work = dispatch(conn, packet);
     } catch (err) {
-      return failed(err);
+      return failed(conn, client, done, err);
     }
-    work.then(() => done(null), failed);
+    work.then(
+      () => done(null),
+      (err) => failed(conn, client, done, err),
+    );
   };
 
   // Device messages end in authorizePublish. aedes would then route them to subscribers and its persistence:
@@ -146,9 +163,8 @@ export async function startMqttEndpoint(opts: MqttEndpointOptions): Promise<Mqtt
   function dispatch(conn: DeviceConnection, packet: PublishPacket): Promise<unknown> {
     const receivedAt = Date.now();
     const device = conn.device;
-    if (!conn.limiter.take(receivedAt)) throw new DroppedMessage('rate_limited', 'over the device message rate');
     const payload = packet.payload as Buffer;
-    if (payload.length > opts.maxPayload) throw new DroppedMessage('too_large', `payload over ${opts.maxPayload} bytes`);
+    screen(conn, payload, receivedAt);
     if (!device) {
       if (packet.topic !== topics.provisionRequest) throw new DroppedMessage('forbidden_topic', 'only /provision/request');
       return answerProvisioning(ctx, conn, payload);
@@ -172,6 +188,12 @@ export async function startMqttEndpoint(opts: MqttEndpointOptions): Promise<Mqtt
       default:
         return handleGatewayMessage(ctx, conn, device, topic, payload, receivedAt);
     }
+  }
+
+  /** The connection's rate limit and the payload limit: throws DroppedMessage when the message is over one. */
+  function screen(conn: DeviceConnection, payload: Buffer, receivedAt: number): void {
+    if (!conn.limiter.take(receivedAt)) throw new DroppedMessage('rate_limited', 'over the device message rate');
+    if (payload.length > opts.maxPayload) throw new DroppedMessage('too_large', `payload over ${opts.maxPayload} bytes`);
   }
 
   broker.on('clientReady', (client: Client) => {

@@ -63,6 +63,20 @@ export class MqttConnections implements DeviceOutbound {
     return this.direct.has(deviceId) || this.viaGateway.has(deviceId);
   }
 
+  /**
+   * Ends the device's sessions on this node at once (its credentials changed or were revoked, or it was deleted):
+   * its own connections are closed — a device reconnects with its new credentials — and a gateway stops speaking
+   * for it as a sub-device (naming it again finds or creates it anew), while the gateway's connection stays.
+   */
+  disconnect(deviceId: string): void {
+    for (const conn of [...(this.direct.get(deviceId) ?? [])]) conn.client.close();
+    const gw = this.viaGateway.get(deviceId);
+    if (!gw) return;
+    this.viaGateway.delete(deviceId);
+    gw.conn.onlineSubDevices.delete(gw.name);
+    gw.conn.subDevices.delete(gw.name);
+  }
+
   /** Pushes shared-attribute changes to every subscribed connection of the device (ThingsBoard: `v1/devices/me/attributes`). */
   sharedAttributes(deviceId: string, payload: Record<string, unknown>): void {
     for (const conn of this.direct.get(deviceId) ?? []) void conn.send(topics.attributes, payload, { onlyIfSubscribed: true });

@@ -17,9 +17,14 @@ export interface MqttTestStack extends DevicesTestApp {
   deviceId(name: string): Promise<string>;
 }
 
-/** Starts the stack: `stores` demo stores (8 devices each, tokens `demo-S0001-fridge-1`…), limits from `env`. */
-export async function mqttTestStack(opts: { stores?: number; env?: Record<string, string> } = {}): Promise<MqttTestStack> {
-  const t = await devicesTestApp({ stores: opts.stores ?? 2, env: opts.env, devices: { latestFlushMs: 100, stateFlushMs: 100 } });
+/** Starts the stack: `stores` demo stores (8 devices each, tokens `demo-S0001-fridge-1`…), limits from `env`, a built console from `consoleDir`. */
+export async function mqttTestStack(opts: { stores?: number; env?: Record<string, string>; consoleDir?: string } = {}): Promise<MqttTestStack> {
+  const t = await devicesTestApp({
+    stores: opts.stores ?? 2,
+    env: opts.env,
+    devices: { latestFlushMs: 100, stateFlushMs: 100 },
+    consoleDir: opts.consoleDir,
+  });
   const { config, log, metrics } = t.deps;
   const endpoint = await startMqttEndpoint({
     ingress: t.devices.ingress,

@@ -6,6 +6,8 @@ import type { Executor } from '../../kernel/db.ts';
 import { AppError, notFound } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/ids.ts';
 import { orgUnits } from '../org/index.ts';
+import { defaultAlarmRules } from './alarm-defaults.ts';
+import type { AlarmRule } from './alarm-rules.ts';
 import { generateToken } from './credentials.ts';
 import { conflictOn } from './db-errors.ts';
 import { notifyNodes } from './device-notify.ts';
@@ -27,6 +29,8 @@ export interface ProfileInput {
   provisionKey?: string | null;
   provisionSecret?: string | null;
   provisionStoreId?: string | null;
+  /** Only on creation: the rules to start with; left out, the kind's default rules. */
+  alarmRules?: AlarmRule[];
 }
 
 const profileConflicts = {
@@ -142,7 +146,10 @@ async function afterChange(rt: DevicesRuntime, row: ProfileRow): Promise<void> {
   await rt.partitions.createAhead([row.telemetryRetentionDays]);
 }
 
-/** Creates a profile (tenant-wide); provisioning key and secret are generated when provisioning is on and none is given. */
+/**
+ * Creates a profile (tenant-wide). A profile of a known kind starts with that kind's default alarm rules unless rules
+ * are given (`[]` for none); provisioning key and secret are generated when provisioning is on and none is given.
+ */
 export async function createProfile(ctx: Ctx, rt: DevicesRuntime, input: ProfileInput): Promise<ProfileView> {
   let row: ProfileRow;
   try {
@@ -151,7 +158,13 @@ export async function createProfile(ctx: Ctx, rt: DevicesRuntime, input: Profile
       if (input.isDefault) await tx.update(deviceProfiles).set({ isDefault: false }).where(eq(deviceProfiles.tenantId, ctx.actor.tenantId));
       const [made] = await tx
         .insert(deviceProfiles)
-        .values({ id: newId('prf'), tenantId: ctx.actor.tenantId, ...input, ...provisioningOf(input) })
+        .values({
+          id: newId('prf'),
+          tenantId: ctx.actor.tenantId,
+          ...input,
+          alarmRules: input.alarmRules ?? defaultAlarmRules(input.kind),
+          ...provisioningOf(input),
+        })
         .returning();
       await recordAudit(
         tx,

@@ -41,7 +41,7 @@ describe('parseTelemetry: the ThingsBoard shapes', () => {
       { ts: 1451649600512, key: 'key1', value: 'value1' },
       { ts: 1451649600512, key: 'key2', value: 'value2' },
     ]);
-    expect(entries).toEqual([{ ts: 1451649600512, values: { key1: 'value1', key2: 'value2' } }]);
+    expect(entries).toEqual([{ ts: 1451649600512, values: { key1: 'value1', key2: 'value2' }, json: '{"key1":"value1","key2":"value2"}' }]);
   });
 
   it('reads arrays of both shapes, one entry per timestamp', () => {
@@ -64,7 +64,16 @@ describe('parseTelemetry: the ThingsBoard shapes', () => {
   it('stores a {"k":v} payload as sent, re-serialising only what jsonb could not take', () => {
     expect(parse('{"a": 1, "b":"x"}').entries[0].json).toBe('{"a": 1, "b":"x"}');
     expect(parse('{"a":1e-20000}').entries[0].json).toBeUndefined();
-    expect(parse('{"ts":5,"values":{"a":1}}').entries[0].json).toBeUndefined();
+  });
+
+  it('stores the values of {"ts","values"} as sent, when nothing but them follows', () => {
+    expect(parse('{"ts":5,"values":{"a":{"b":[1,"}"]},"c":"\\"{"}}').entries[0].json).toBe('{"a":{"b":[1,"}"]},"c":"\\"{"}');
+    expect(parse('{"ts":5,"values":{"a":1}}  ').entries[0].json).toBe('{"a":1}');
+    // A repeated field is taken by JSON.parse from its last occurrence: then the values are serialised again.
+    expect(parse('{"ts":5,"values":{"a":1},"values":{"a":2}}').entries[0]).toEqual({ ts: 5, values: { a: 2 } });
+    expect(parse('{"ts":5,"values":{"a":1},"ts":6}').entries[0]).toEqual({ ts: 6, values: { a: 1 } });
+    expect(parse('{"values":{"a":1},"ts":5}').entries[0].json).toBeUndefined();
+    expect(parse('{"ts":5,"values":{"a":1e-20000}}').entries[0].json).toBeUndefined();
   });
 
   it('keeps a key named __proto__ as data', () => {

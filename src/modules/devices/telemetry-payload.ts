@@ -123,12 +123,49 @@ export function parseTelemetry(payload: Buffer, receivedAt: number, out: DataPoi
   }
   const before = entries.length;
   readEntry(doc, receivedAt, out, entries);
-  // `{"k":v}`: the payload is the values' JSON, checked value by value above, so PostgreSQL parses it as sent —
-  // unless a number is beyond what jsonb's numeric takes (16,383 decimals) though JavaScript rounds it: then re-serialise.
-  if (entries.length > before && entries[before].values === doc && text.length < 16_384 && !hugeExponent.test(text)) entries[before].json = text;
+  if (entries.length === before) return;
+  // The values' JSON, checked value by value above, is stored as sent (no JSON.stringify per message): the whole
+  // payload for `{"k":v}`, the text of `values` for `{"ts":ms,"values":{...}}` — unless a number is beyond what
+  // jsonb's numeric takes (16,383 decimals) though JavaScript rounds it: then it is serialised again.
+  const json = entries[before].values === doc ? text : valuesTextOf(text);
+  if (json !== undefined && json.length < 16_384 && !hugeExponent.test(json)) entries[before].json = json;
 }
 
 const hugeExponent = /[eE]-\d{4,}/;
+
+/**
+ * The text of `values` in a payload written `{"ts":<digits>,"values":{...}}` (the usual device output), else
+ * undefined. The payload already parsed as JSON, so a scan of brackets and strings finds where `values` ends; anything
+ * but the closing brace after it (a repeated "ts" or "values", which JSON.parse would have taken) rules it out.
+ */
+export function valuesTextOf(text: string): string | undefined {
+  if (!text.startsWith('{"ts":')) return undefined;
+  let i = 6;
+  while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+  if (i === 6 || !text.startsWith(',"values":', i)) return undefined;
+  const start = i + 10;
+  if (text.charCodeAt(start) !== 0x7b) return undefined;
+  let depth = 0;
+  for (i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) depth++;
+    else if ((c === 0x7d || c === 0x5d) && --depth === 0) break;
+  }
+  const end = i + 1;
+  let last = text.length - 1;
+  while (last > end && isSpace(text.charCodeAt(last))) last--;
+  if (last !== end || text.charCodeAt(last) !== 0x7d) return undefined;
+  return text.slice(start, end);
+}
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 /** Parses a ThingsBoard attributes payload (`{"k":v}`); throws DroppedMessage for bad input. */
 export function parseAttributes(payload: Buffer): Record<string, unknown> {

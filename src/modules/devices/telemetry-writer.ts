@@ -32,21 +32,53 @@ export interface FlushReport {
   commitMs: number;
 }
 
+/** Called once a message is committed (err null, with the result it was appended with) or could not be. */
+export type Done<R> = (err: Error | null, result?: R) => void;
+
 interface Pending<T> {
-  text: string;
+  /** Where the message's rows lie in its batch's buffer. */
+  start: number;
+  end: number;
   rows: number;
   tag: T;
-  /** What the caller's promise resolves with (passed in, so resolving needs no closure per message). */
+  /** What `done` is called with (passed in, so settling needs no closure per message). */
   result: unknown;
-  resolve: (result: unknown) => void;
-  reject: (err: Error) => void;
+  done: Done<unknown>;
 }
 
 interface Batch<T> {
   items: Pending<T>[];
   rows: number;
   openedAt: number;
+  /** The batch's rows as COPY text, written in as messages are appended: one buffer, no string kept per message. */
+  bytes: RowBytes;
 }
+
+/** A growing byte buffer of COPY rows; buffers of finished batches are reused. */
+class RowBytes {
+  buf: Buffer;
+  length = 0;
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  /** Appends the text; answers where it ends. */
+  write(text: string): number {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const room = text.length * 3;
+    if (this.length + room > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + room));
+      this.buf.copy(grown, 0, 0, this.length);
+      this.buf = grown;
+    }
+    this.length += this.buf.write(text, this.length, 'utf8');
+    return this.length;
+  }
+}
+
+const initialBatchBytes = 1 << 20;
+/** Buffers of flushed batches kept for reuse (one per flush in flight, and the open one). */
+const spareBuffers = 3;
 
 const copySql = `COPY telemetry_entries (${copyColumns}) FROM STDIN`;
 
@@ -56,9 +88,20 @@ function isDataError(err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code.startsWith('54'));
 }
 
+/** Calls a message's `done`; a callback that throws cannot keep the rest of its batch from being settled. */
+function settle<T>(item: Pending<T>, err: Error | null): void {
+  try {
+    if (err) item.done(err);
+    else item.done(null, item.result);
+  } catch {
+    // the caller's own failure; nothing the writer can do about it
+  }
+}
+
 /** Group-committing telemetry writer; `onCommitted` receives the tags of committed messages, in flush order. */
 export class TelemetryWriter<T> {
-  private open: Batch<T> = { items: [], rows: 0, openedAt: 0 };
+  private readonly spare: RowBytes[] = [];
+  private open: Batch<T> = this.newBatch();
   private readonly sealed: Batch<T>[] = [];
   private inFlight = 0;
   private pendingRows = 0;
@@ -81,16 +124,24 @@ export class TelemetryWriter<T> {
 
   /** Appends encoded rows; resolves with `result` once they are committed, rejects if they could not be. */
   append<R>(text: string, rows: number, tag: T, result: R): Promise<R> {
-    if (this.pendingRows >= this.opts.maxPendingRows) return this.waitForRoom().then(() => this.append(text, rows, tag, result));
-    return new Promise<R>((resolve, reject) => {
-      const batch = this.open;
-      if (batch.items.length === 0) batch.openedAt = performance.now();
-      batch.items.push({ text, rows, tag, result, resolve: resolve as (result: unknown) => void, reject });
-      batch.rows += rows;
-      this.pendingRows += rows;
-      if (batch.rows >= this.opts.maxBatchRows) this.seal();
-      this.schedule();
-    });
+    return new Promise<R>((resolve, reject) => this.appendThen(text, rows, tag, result, (err) => (err ? reject(err) : resolve(result))));
+  }
+
+  /** Appends encoded rows; `done` is called once they are committed or could not be (the hot path: no promise per message). */
+  appendThen<R>(text: string, rows: number, tag: T, result: R, done: Done<R>): void {
+    if (this.pendingRows >= this.opts.maxPendingRows) {
+      this.waitForRoom().then(() => this.appendThen(text, rows, tag, result, done));
+      return;
+    }
+    const batch = this.open;
+    if (batch.items.length === 0) batch.openedAt = performance.now();
+    const start = batch.bytes.length;
+    const end = batch.bytes.write(text);
+    batch.items.push({ start, end, rows, tag, result, done: done as Done<unknown> });
+    batch.rows += rows;
+    this.pendingRows += rows;
+    if (batch.rows >= this.opts.maxBatchRows) this.seal();
+    this.schedule();
   }
 
   /** Resolves when nothing is waiting or in flight (shutdown, tests). */
@@ -106,7 +157,13 @@ export class TelemetryWriter<T> {
   private seal(): void {
     if (this.open.items.length === 0) return;
     this.sealed.push(this.open);
-    this.open = { items: [], rows: 0, openedAt: 0 };
+    this.open = this.newBatch();
+  }
+
+  private newBatch(): Batch<T> {
+    const bytes = this.spare.pop() ?? new RowBytes(initialBatchBytes);
+    bytes.length = 0;
+    return { items: [], rows: 0, openedAt: 0, bytes };
   }
 
   private schedule(): void {
@@ -145,43 +202,43 @@ export class TelemetryWriter<T> {
     const committed: T[] = [];
     const started = performance.now();
     try {
-      await this.write(batch.items, committed);
+      await this.write(batch.bytes.buf, batch.items, committed);
       const now = performance.now();
       this.onFlush({ rows: batch.rows, messages: batch.items.length, waitedMs: now - batch.openedAt, commitMs: now - started });
     } finally {
       this.pendingRows -= batch.rows;
+      if (this.spare.length < spareBuffers && batch.bytes.buf.length <= initialBatchBytes * 8) this.spare.push(batch.bytes);
       for (const wake of this.roomWaiters.splice(0)) wake();
     }
     return committed;
   }
 
   /** Writes items in one COPY; a refusal caused by the data is narrowed down by halves to the message that holds it. */
-  private async write(items: Pending<T>[], committed: T[]): Promise<void> {
+  private async write(buf: Buffer, items: Pending<T>[], committed: T[]): Promise<void> {
     try {
-      await this.copy(items);
+      // A batch's messages, and any run of them, lie one after the other in its buffer.
+      await this.copy(buf.subarray(items[0].start, items[items.length - 1].end));
     } catch (err) {
       if (!isDataError(err)) {
-        for (const item of items) item.reject(err as Error);
+        for (const item of items) settle(item, err as Error);
         return;
       }
       if (items.length === 1) {
-        items[0].reject(new DroppedMessage('invalid_shape', `the database refused the message: ${(err as Error).message}`));
+        settle(items[0], new DroppedMessage('invalid_shape', `the database refused the message: ${(err as Error).message}`));
         return;
       }
       const half = items.length >> 1;
-      await this.write(items.slice(0, half), committed);
-      await this.write(items.slice(half), committed);
+      await this.write(buf, items.slice(0, half), committed);
+      await this.write(buf, items.slice(half), committed);
       return;
     }
     for (const item of items) {
       committed.push(item.tag);
-      item.resolve(item.result);
+      settle(item, null);
     }
   }
 
-  private async copy(items: Pending<T>[]): Promise<void> {
-    let text = '';
-    for (const item of items) text += item.text;
+  private async copy(rows: Buffer): Promise<void> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
@@ -191,7 +248,7 @@ export class TelemetryWriter<T> {
         await new Promise<void>((resolve, reject) => {
           stream.on('error', reject);
           stream.on('finish', resolve);
-          stream.end(text);
+          stream.end(rows);
         });
         // Persist before you acknowledge: callers are resolved only after this COMMIT returns.
         await client.query('COMMIT');

@@ -1,8 +1,10 @@
 // Alarms chain-wide: a summary by severity, filters in the address, acknowledge and clear, kept
-// current live (a store's events when filtered to one store; a reload every few seconds otherwise).
+// current live (the alarm changes of the chosen store, of the chosen org unit's subtree, or of the
+// caller's whole scope; a reload every few seconds only while the live stream is down).
 import { useQueryClient } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { Badge, Button, Card, Empty, Flex, Skeleton, Space, Typography } from 'antd';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLiveEvents } from '../../lib/live-events.ts';
 import { useIsPhone } from '../../lib/use-is-phone.ts';
@@ -14,8 +16,11 @@ import { severitiesOf, statusesOf } from './routes.ts';
 
 const routeApi = getRouteApi('/signed-in/alarms');
 
-/** How often the chain-wide list reloads: GET /live follows one store or one device, not a region. */
+/** How often the list reloads while its live stream is down. */
 const pollMs = 15_000;
+
+/** Alarm changes come in bursts (a store's power cut): reload the list at most this often. */
+const reloadAfterMs = 500;
 
 /** The alarm list screen. */
 export function AlarmListPage() {
@@ -31,13 +36,19 @@ export function AlarmListPage() {
     status: statusesOf(search),
     type: search.type,
   };
-  const live = useLiveEvents(search.storeId ? { storeId: search.storeId } : null, {
+  const reload = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(reload.current), []);
+  const live = useLiveEvents(search.storeId ? { storeId: search.storeId } : { orgUnitId: search.orgUnitId, events: ['alarm'] }, {
     onEvent: (event) => {
-      if (event.kind === 'alarm') void queryClient.invalidateQueries({ queryKey: ['alarms'] });
+      if (event.kind !== 'alarm' || reload.current) return;
+      reload.current = setTimeout(() => {
+        reload.current = undefined;
+        void queryClient.invalidateQueries({ queryKey: ['alarms'] });
+      }, reloadAfterMs);
     },
     onReconnect: () => void queryClient.invalidateQueries({ queryKey: ['alarms'] }),
   });
-  const following = search.storeId && live === 'live';
+  const following = live === 'live';
   const list = useAlarmList(filters, following ? false : pollMs);
   const alarms = list.data?.pages.flatMap((page) => page.data) ?? [];
   const { orgUnitId, storeId } = filters;
@@ -52,6 +63,7 @@ export function AlarmListPage() {
           status={following ? 'success' : 'processing'}
           text={following ? t('live.live') : t('live.polling', { seconds: pollMs / 1000 })}
           data-testid="alarm-live"
+          data-state={live}
         />
       </Flex>
       <AlarmSummaryChart filters={{ orgUnitId, storeId }} />

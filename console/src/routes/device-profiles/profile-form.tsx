@@ -19,6 +19,8 @@ export interface ProfileFormValues {
   provisionKey?: string | null;
   provisionSecret?: string | null;
   provisionStoreId?: string | null;
+  /** Only when creating: start with the kind's default alarm rules (the server's default) or with none. */
+  defaultRules?: boolean;
 }
 
 /** A profile as the form's starting values. */

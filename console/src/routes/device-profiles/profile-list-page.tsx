@@ -2,7 +2,7 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
-import { Button, Card, Flex, Form, Modal, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { Button, Card, Flex, Form, Modal, Space, Switch, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api-client.ts';
@@ -22,7 +22,9 @@ function ProfileCreateDialog({ onClose }: { onClose: () => void }) {
   const navigate = useNavigate();
   const [form] = Form.useForm<ProfileFormValues>();
   const create = useMutation({
-    mutationFn: (values: ProfileFormValues) => api.post<DeviceProfile>('/device-profiles', profileBody(values, null)),
+    // left out, the server gives a profile of a known kind that kind's default alarm rules; [] starts with none
+    mutationFn: (values: ProfileFormValues) =>
+      api.post<DeviceProfile>('/device-profiles', { ...profileBody(values, null), ...(values.defaultRules === false ? { alarmRules: [] } : {}) }),
     onSuccess: async (profile) => {
       showSuccess(t('common.saved'));
       await queryClient.invalidateQueries({ queryKey: profileKeys.all });
@@ -47,11 +49,14 @@ function ProfileCreateDialog({ onClose }: { onClose: () => void }) {
       <Form<ProfileFormValues>
         form={form}
         layout="vertical"
-        initialValues={profileFormValues(null)}
+        initialValues={{ ...profileFormValues(null), defaultRules: true }}
         onFinish={(values) => create.mutate(values)}
         data-testid="profile-form"
       >
         <ProfileFields form={form} />
+        <Form.Item name="defaultRules" label={t('profiles.defaultRules')} valuePropName="checked" extra={t('profiles.defaultRulesHelp')}>
+          <Switch data-testid="profile-default-rules" />
+        </Form.Item>
       </Form>
     </Modal>
   );

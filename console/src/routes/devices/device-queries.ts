@@ -1,5 +1,5 @@
 // The device queries, and how live events and writes keep what the console shows current.
-import { keepPreviousData, type QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type InfiniteData, keepPreviousData, type QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api-client.ts';
 import type { Device, DeviceDetail, DeviceProfile, LatestValue, LiveEvent, Page } from '../../lib/api-types.ts';
 
@@ -42,11 +42,15 @@ export function useStoreDevices(storeId: string) {
   });
 }
 
+/** Drop counters are not live events: the device page reloads this often to keep them current. */
+const deviceReloadMs = 30_000;
+
 /** One device with latest values, drop counters and credential type. */
 export function useDevice(deviceId: string) {
   return useQuery({
     queryKey: deviceKeys.detail(deviceId),
     queryFn: () => api.get<DeviceDetail>(`/devices/${deviceId}`),
+    refetchInterval: deviceReloadMs,
   });
 }
 
@@ -91,8 +95,8 @@ function patchDevice<T extends Device>(device: T, event: LiveEvent): T {
 }
 
 /**
- * Applies a live event to every cached view of its device: the device page, the store's list, the latest
- * values; an alarm change reloads the alarm lists and summaries.
+ * Applies a live event to every cached view of its device: the device page, the store's list, the device
+ * lists, the latest values; an alarm change reloads the alarm lists and summaries.
  */
 export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent): void {
   if (event.kind === 'alarm') {
@@ -106,6 +110,18 @@ export function applyLiveEvent(queryClient: QueryClient, event: LiveEvent): void
   });
   queryClient.setQueryData<Device[]>(deviceKeys.store(event.storeId), (devices) =>
     devices?.map((device) => (device.id === event.deviceId ? patchDevice(device, event) : device)),
+  );
+  // every loaded page of the device lists that holds the device
+  queryClient.setQueriesData<InfiniteData<Page<Device>>>({ queryKey: ['devices', 'list'] }, (lists) =>
+    lists?.pages.some((page) => page.data.some((device) => device.id === event.deviceId))
+      ? {
+          ...lists,
+          pages: lists.pages.map((page) => ({
+            ...page,
+            data: page.data.map((device) => (device.id === event.deviceId ? patchDevice(device, event) : device)),
+          })),
+        }
+      : lists,
   );
   if (event.kind === 'telemetry') {
     queryClient.setQueryData<LatestValue[]>(deviceKeys.latest(event.deviceId), (latest) => (latest ? mergeLatest(latest, event.points) : latest));

@@ -59,8 +59,10 @@ function UserActions({ user, onGrants }: { user: User; onGrants: () => void }) {
   );
 }
 
-function statusTag(user: User, t: ReturnType<typeof useTranslation>['t']) {
-  return <Tag color={user.status === 'active' ? 'green' : 'default'}>{t(`users.status.${user.status}`)}</Tag>;
+function StatusTag({ user }: { user: User }) {
+  const { t } = useTranslation();
+  const active = user.status === 'active';
+  return <Tag color={active ? 'green' : 'default'}>{active ? t('users.status.active') : t('users.status.disabled')}</Tag>;
 }
 
 /** The users matching `q`, with "load more". */
@@ -87,7 +89,7 @@ export function UserList({ q }: { q: string | undefined }) {
         </div>
       ),
     },
-    { key: 'status', title: t('users.statusLabel'), width: 100, render: (_value, user) => statusTag(user, t) },
+    { key: 'status', title: t('users.statusLabel'), width: 100, render: (_value, user) => <StatusTag user={user} /> },
     { key: 'grants', title: t('users.grants'), render: (_value, user) => <GrantTags user={user} /> },
     {
       key: 'lastSignInAt',
@@ -117,7 +119,7 @@ export function UserList({ q }: { q: string | undefined }) {
                 <Typography.Text strong ellipsis>
                   {user.name}
                 </Typography.Text>
-                {statusTag(user, t)}
+                <StatusTag user={user} />
               </Flex>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                 {user.email}

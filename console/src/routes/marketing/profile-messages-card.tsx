@@ -1,0 +1,51 @@
+// The marketing messages one person was sent (or held out of, or skipped for), shown on their profile page.
+import { Card, Table, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { Link } from '@tanstack/react-router';
+import { useAuth } from '../../lib/auth.tsx';
+import { useProfileMessages } from './marketing-queries.ts';
+
+function Messages({ profileId }: { profileId: string }) {
+  const { t } = useTranslation();
+  const messages = useProfileMessages(profileId);
+  return (
+    <Card size="small" title={t('marketing.profileMessages')} data-testid="profile-messages">
+      <Table
+        size="small"
+        rowKey="id"
+        loading={messages.isLoading}
+        pagination={{ pageSize: 5, hideOnSinglePage: true }}
+        dataSource={messages.data?.data ?? []}
+        columns={[
+          {
+            title: t('marketing.campaign'),
+            dataIndex: 'campaignName',
+            render: (name: string, m) => (
+              <Link to="/marketing/campaigns/$campaignId" params={{ campaignId: m.campaignId }}>
+                {name}
+              </Link>
+            ),
+          },
+          { title: t('marketing.channel'), dataIndex: 'channelKind' },
+          { title: t('marketing.state'), dataIndex: 'status', render: (s: string, m) => <Tag>{m.skipReason ? `${s}: ${m.skipReason}` : s}</Tag> },
+          { title: t('marketing.sentAt'), dataIndex: 'sentAt', render: (v: string | null) => (v ? new Date(v).toLocaleString() : '—') },
+          {
+            title: t('marketing.body'),
+            dataIndex: 'body',
+            render: (v: string | null) => (
+              <Typography.Text ellipsis={{ tooltip: v }} style={{ maxWidth: 240 }}>
+                {v ?? ''}
+              </Typography.Text>
+            ),
+          },
+        ]}
+      />
+    </Card>
+  );
+}
+
+/** The profile page's marketing section: nothing for those who may not read marketing. */
+export function ProfileMessagesCard({ profileId }: { profileId: string }) {
+  const { can } = useAuth();
+  return can('marketing:read') ? <Messages profileId={profileId} /> : null;
+}

@@ -1,0 +1,1 @@
+CREATE INDEX "marketing_messages_pace_idx" ON "marketing_messages" USING btree ("campaign_id","sent_at");

@@ -1,0 +1,111 @@
+// Store operations end to end: HQ sends a task from the console on a desktop, and a store manager finds it on
+// the today board of a phone, ticks the checklist, takes the photo and submits it.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { tinyPng } from '../src/modules/operations/operations-test-kit.ts';
+import { startTestServer } from '../test/harness.ts';
+import { browserTestTimeout, describeInBrowser, desktopChinese, launchBrowser, phoneChinese } from './browser.ts';
+import { ensureConsoleBuilt } from './console-build.ts';
+import { signIn } from './console-pages.ts';
+
+const screenshots = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
+const password = 'storeos-demo';
+const taskName = '检查价签 Price label check';
+
+describeInBrowser('operations in the console: HQ sends, a store manager completes on a phone', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    await ensureConsoleBuilt();
+    server = await startTestServer({ demoStores: 12 });
+    const t = server.testApp;
+    // The store manager's store is open, so the send's default target (open stores) reaches it.
+    await t.db.pool.query("UPDATE stores SET status = 'open' WHERE code = (SELECT min(code) FROM stores)");
+    const admin = await t.signIn('admin@demo.storeos.dev');
+    const root = (await t.db.pool.query('SELECT id FROM org_units WHERE parent_id IS NULL')).rows[0].id as string;
+    const made = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/task-templates',
+      headers: admin.headers,
+      payload: {
+        orgUnitId: root,
+        name: taskName,
+        definition: {
+          estimatedMinutes: 10,
+          instructions: '每个货架拍一张照片',
+          items: [
+            { key: 'done', label: '价签已核对', type: 'checkbox' },
+            { key: 'photo', label: '货架照片', type: 'photo' },
+          ],
+        },
+      },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    browser = await launchBrowser();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it(
+    'sends from the send dialog, and is completed with a photo on a 390 px phone',
+    async () => {
+      const hq = await browser.newContext(desktopChinese);
+      const desk = await hq.newPage();
+      try {
+        await signIn(desk, server.url, 'admin@demo.storeos.dev', password);
+        await desk.goto(`${server.url}/operations/templates`);
+        await desk.getByTestId(`template-send-${taskName}`).click();
+        await desk.getByTestId('send-subtree').click();
+        await desk.locator('.ant-select-dropdown:visible .ant-select-tree-node-content-wrapper').first().click();
+        const due = desk.getByTestId('send-due');
+        await due.click();
+        await desk.keyboard.type('2030-01-31 18:00');
+        await desk.keyboard.press('Enter');
+        await desk.getByTestId('send-preview').click();
+        const count = Number(await desk.getByTestId('send-store-count').locator('.ant-statistic-content-value').textContent());
+        expect(count).toBeGreaterThan(0);
+        await desk.getByTestId('send-confirm').click();
+        await desk.getByTestId('send-form').waitFor({ state: 'detached' });
+        mkdirSync(screenshots, { recursive: true });
+      } finally {
+        await hq.close();
+      }
+      const sent = await server.testApp.db.pool.query('SELECT count(*)::int AS n FROM task_instances');
+      expect(sent.rows[0].n).toBeGreaterThan(0);
+
+      const phone = await browser.newContext(phoneChinese);
+      const page = await phone.newPage();
+      try {
+        await signIn(page, server.url, 'store.manager@demo.storeos.dev', password);
+        await page.getByTestId('nav-hamburger').click();
+        await page.getByTestId('nav-todayBoard').click();
+        await page.getByTestId('board-task').filter({ hasText: taskName }).first().click();
+        await page.getByTestId('task-page').waitFor();
+        await page.getByTestId('answer-done').click();
+        await page.getByTestId('answer-photo').locator('input[type=file]').setInputFiles({ name: 'shelf.png', mimeType: 'image/png', buffer: tinyPng });
+        await page.getByTestId('answer-photo').locator('img').first().waitFor();
+        await page.getByTestId('task-submit').click();
+        await page.locator('[data-testid="task-status"][data-status="approved"]').waitFor();
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow).toBeLessThanOrEqual(0);
+        await page.screenshot({ path: path.join(screenshots, 'operations-task-phone-zh.png'), fullPage: true });
+      } finally {
+        await phone.close();
+      }
+      const done = await server.testApp.db.pool.query(
+        'SELECT t.status, t.answers FROM task_instances t JOIN stores s ON s.id = t.store_id WHERE s.code = (SELECT min(code) FROM stores) AND t.title = $1',
+        [taskName],
+      );
+      expect(done.rows[0].status).toBe('approved');
+      expect(done.rows[0].answers.photo).toHaveLength(1);
+    },
+    browserTestTimeout,
+  );
+});

@@ -1,0 +1,165 @@
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Tx } from '../../kernel/db.ts';
+import type { CommittedEvent, IdentityResolver } from './contract.ts';
+import type { CheckedEvent } from './event-payloads.ts';
+import { copyText } from './event-rows.ts';
+import { eventCopyColumns } from './event-table.ts';
+
+/**
+ * The body of one group commit, inside its transaction: dedupe, identity, the pending flush parts, ONE COPY.
+ *
+ * Durability of the profile side: each tenant's new events of a flush are cut into parts of at most
+ * `flushPartEvents` (in timestamp order); each part gets an id, stamped on its rows (`customer_events.flush_id`), and a
+ * row in `customer_event_flushes`, all in the ingest transaction. The profile pipeline deletes that row in the very
+ * transaction that applies the part to profiles, so a part is applied exactly once: a process that dies between the
+ * COMMIT here and that application leaves the row behind, and the next start replays it (profile-replay.ts).
+ */
+
+/** The most events of one tenant in one part: also the most the profile pipeline applies in one transaction. */
+export const flushPartEvents = 2000;
+
+/** Columns of the rows the writer COPYs: the flush part, then the event (event-rows.ts). */
+export const writerCopyColumns = `flush_id, ${eventCopyColumns}`;
+
+const copySql = `COPY customer_events (${writerCopyColumns}) FROM STDIN`;
+const separator = String.fromCharCode(0x1f);
+/** Ids are taken from the sequence in blocks of this many (its INCREMENT): one round trip per block, not per part. */
+const idBlock = 1000;
+
+/** Hands out flush part ids, a block of the sequence at a time (ids of a block a process did not use are skipped). */
+export class FlushIds {
+  private next = 0;
+  private end = 0;
+
+  async take(client: pg.PoolClient): Promise<number> {
+    if (this.next >= this.end) {
+      const r = await client.query<{ id: number }>(`SELECT nextval('customer_event_flush_seq') AS id`);
+      this.next = Number(r.rows[0].id);
+      this.end = this.next + idBlock;
+    }
+    return this.next++;
+  }
+}
+
+/** A request's checked events and how long their messageIds are kept. */
+export interface FlushItem {
+  events: CheckedEvent[];
+  keepDays: number;
+}
+
+/** What a flush wrote: per item, whether each event was new; and the new events with profile and part. */
+export interface FlushResult {
+  fresh: boolean[][];
+  stored: CommittedEvent[];
+}
+
+/** Writes a flush in the caller's transaction (`client` is its connection, `tx` the same as Drizzle). */
+export async function writeFlush(client: pg.PoolClient, tx: Tx, items: FlushItem[], resolver: IdentityResolver, ids: FlushIds): Promise<FlushResult> {
+  // Dedup before identity: a retried batch must not count twice. One statement per tenant and retention (usually
+  // one), the messageIds sent as one text (they hold no control characters: event-payloads.ts), sorted so two
+  // flushes lock keys in the same order.
+  const groups = new Map<string, { tenantId: string; keepDays: number; ids: string[] }>();
+  for (const item of items) {
+    for (const c of item.events) {
+      const g = `${c.event.tenantId}\u0000${item.keepDays}`;
+      const group = groups.get(g) ?? { tenantId: c.event.tenantId, keepDays: item.keepDays, ids: [] };
+      groups.set(g, group);
+      group.ids.push(c.event.messageId);
+    }
+  }
+  const isNew = new Set<string>();
+  for (const g of groups.values()) {
+    const inserted = await client.query<{ m: string }>(
+      `INSERT INTO customer_event_dedupe (tenant_id, message_id, expires_at)
+       SELECT $1, m, now() + make_interval(days => $2) FROM unnest(string_to_array($3, $4)) AS u(m) ORDER BY m
+       ON CONFLICT DO NOTHING RETURNING message_id AS m`,
+      [g.tenantId, g.keepDays, g.ids.join(separator), separator],
+    );
+    for (const r of inserted.rows) isNew.add(`${g.tenantId}\u0000${r.m}`);
+  }
+  const fresh: boolean[][] = [];
+  const byTenant = new Map<string, CheckedEvent[]>();
+  for (const item of items) {
+    const flags: boolean[] = [];
+    for (const c of item.events) {
+      const key = `${c.event.tenantId}\u0000${c.event.messageId}`;
+      // The first of two equal messageIds in one flush is the one stored.
+      const first = isNew.delete(key);
+      flags.push(first);
+      if (!first) continue;
+      const list = byTenant.get(c.event.tenantId) ?? [];
+      byTenant.set(c.event.tenantId, list);
+      list.push(c);
+    }
+    fresh.push(flags);
+  }
+  const stored: CommittedEvent[] = [];
+  const parts: { id: number; tenantId: string; n: number; tsFrom: number; tsTo: number; rFrom: number; rTo: number }[] = [];
+  const rows: Buffer[] = [];
+  let size = 0;
+  for (const [tenantId, list] of byTenant) {
+    // Identity in timestamp order, so merges within a flush happen in the order the person acted.
+    list.sort((a, b) => a.event.timestamp.getTime() - b.event.timestamp.getTime());
+    const profileIds = await resolver.resolve(
+      tx,
+      tenantId,
+      list.map((c) => c.event),
+    );
+    if (profileIds.length !== list.length) throw new Error(`identity resolver answered ${profileIds.length} profiles for ${list.length} events`);
+    for (let from = 0; from < list.length; from += flushPartEvents) {
+      const id = await ids.take(client);
+      const to = Math.min(list.length, from + flushPartEvents);
+      const part = {
+        id,
+        tenantId,
+        n: to - from,
+        tsFrom: list[from].event.timestamp.getTime(),
+        tsTo: list[to - 1].event.timestamp.getTime(),
+        rFrom: Infinity,
+        rTo: 0,
+      };
+      const prefix = `${id}\t`;
+      for (let k = from; k < to; k++) {
+        // Ids are ASCII: latin1 is their UTF-8, and the cheapest encoding there is.
+        const head = Buffer.from(prefix + copyText(profileIds[k]), 'latin1');
+        rows.push(head, list[k].tail);
+        size += head.length + list[k].tail.length;
+        // The event object itself carries its profile and part on to the pipeline: no copy per event.
+        const e = list[k].event as CommittedEvent;
+        e.profileId = profileIds[k];
+        e.flushId = id;
+        const r = e.receivedAt.getTime();
+        if (r < part.rFrom) part.rFrom = r;
+        if (r > part.rTo) part.rTo = r;
+        stored.push(e);
+      }
+      parts.push(part);
+    }
+  }
+  if (parts.length > 0) {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    await client.query(
+      `INSERT INTO customer_event_flushes (id, tenant_id, events, ts_from, ts_to, received_from, received_to)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[])`,
+      [
+        parts.map((p) => p.id),
+        parts.map((p) => p.tenantId),
+        parts.map((p) => p.n),
+        parts.map((p) => iso(p.tsFrom)),
+        parts.map((p) => iso(p.tsTo)),
+        parts.map((p) => iso(p.rFrom)),
+        parts.map((p) => iso(p.rTo)),
+      ],
+    );
+  }
+  if (size > 0) {
+    const stream = client.query(copyFrom(copySql));
+    await new Promise<void>((resolve, reject) => {
+      stream.on('error', reject);
+      stream.on('finish', resolve);
+      stream.end(Buffer.concat(rows, size));
+    });
+  }
+  return { fresh, stored };
+}

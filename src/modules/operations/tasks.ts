@@ -1,0 +1,157 @@
+import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { type Actor, can, requireScope } from '../../kernel/auth.ts';
+import { type Ctx, decodeCursor, encodeCursor } from '../../kernel/context.ts';
+import type { Executor } from '../../kernel/db.ts';
+import { notFound } from '../../kernel/errors.ts';
+import { underPaths } from '../org/index.ts';
+import { findStoreInScope, stores } from '../stores/index.ts';
+import type { TemplateDefinition } from './checklist.ts';
+import { attachedFiles } from './evidence.ts';
+import { answerFileIds } from './checklist.ts';
+import { type TaskStatus, taskTransitions } from './lifecycles.ts';
+import { taskInstances, taskTemplateVersions } from './schema.ts';
+
+/** The statuses a store's board shows: work to do, then work waiting for approval. */
+export const boardStatuses: TaskStatus[] = ['open', 'in_progress', 'returned', 'overdue', 'submitted'];
+
+/** A task as lists show it. */
+export const taskListColumns = {
+  id: taskInstances.id,
+  sendId: taskInstances.sendId,
+  storeId: taskInstances.storeId,
+  storeCode: stores.code,
+  storeName: stores.name,
+  title: taskInstances.title,
+  role: taskInstances.role,
+  status: taskInstances.status,
+  approval: taskInstances.approval,
+  opensAt: taskInstances.opensAt,
+  dueAt: taskInstances.dueAt,
+  dueDate: taskInstances.dueDate,
+  estimatedMinutes: taskInstances.estimatedMinutes,
+  submittedAt: taskInstances.submittedAt,
+  version: taskInstances.version,
+};
+
+/** The roles the actor works in at a store (grants with tasks:execute covering it). */
+export function rolesAt(actor: Actor, storePath: string): string[] {
+  return [...new Set(actor.grants.filter((g) => g.permissions.has('tasks:execute') && storePath.startsWith(g.path)).map((g) => g.role))];
+}
+
+/**
+ * Whether the actor may approve a task of a store: any grant with tasks:approve over the store when the template
+ * asks the store manager, a grant above the store (region, HQ) when it asks the region manager.
+ */
+export function canApprove(actor: Actor, storePath: string, approval: string): boolean {
+  return actor.grants.some(
+    (g) => g.permissions.has('tasks:approve') && storePath.startsWith(g.path) && (approval !== 'region_manager' || g.path.length < storePath.length),
+  );
+}
+
+/** A store's "today" board: the caller's tasks (or their role's), overdue first, then by due time. */
+export async function storeBoard(ctx: Ctx, storeId: string, view: 'mine' | 'all') {
+  const store = await findStoreInScope(ctx.db.orm, ctx.actor, storeId, 'tasks:read');
+  const roles = rolesAt(ctx.actor, store.orgPath);
+  const where: SQL[] = [eq(taskInstances.tenantId, ctx.actor.tenantId), eq(taskInstances.storeId, storeId), inArray(taskInstances.status, boardStatuses)];
+  if (view === 'mine' && roles.length) where.push(or(inArray(taskInstances.role, roles), eq(taskInstances.assigneeId, ctx.actor.id)) as SQL);
+  const rows = await ctx.db.orm
+    .select(taskListColumns)
+    .from(taskInstances)
+    .innerJoin(stores, eq(stores.id, taskInstances.storeId))
+    .where(and(...where))
+    .orderBy(sql`(${taskInstances.status} = 'overdue') DESC`, sql`(${taskInstances.status} = 'submitted')`, asc(taskInstances.dueAt))
+    .limit(200);
+  return { store: { id: store.id, code: store.code, name: store.name, timeZone: store.timeZone }, roles, data: rows };
+}
+
+/** Tasks of stores in the caller's scope, filtered, by due time, a page at a time. */
+export async function listTasks(ctx: Ctx, q: { storeId?: string; sendId?: string; status?: TaskStatus; cursor?: string; limit: number }) {
+  const paths = requireScope(ctx.actor, 'tasks:read');
+  const where: SQL[] = [eq(taskInstances.tenantId, ctx.actor.tenantId), underPaths(stores.orgPath, paths)];
+  if (q.storeId) where.push(eq(taskInstances.storeId, q.storeId));
+  if (q.sendId) where.push(eq(taskInstances.sendId, q.sendId));
+  if (q.status) where.push(eq(taskInstances.status, q.status));
+  const after = decodeCursor(q.cursor, 2);
+  if (after)
+    where.push(
+      or(
+        gt(taskInstances.dueAt, new Date(String(after[0]))),
+        and(eq(taskInstances.dueAt, new Date(String(after[0]))), gt(taskInstances.id, String(after[1]))),
+      ) as SQL,
+    );
+  const rows = await ctx.db.orm
+    .select(taskListColumns)
+    .from(taskInstances)
+    .innerJoin(stores, eq(stores.id, taskInstances.storeId))
+    .where(and(...where))
+    .orderBy(asc(taskInstances.dueAt), asc(taskInstances.id))
+    .limit(q.limit + 1);
+  const data = rows.slice(0, q.limit);
+  const last = data[data.length - 1];
+  return { data, nextCursor: rows.length > q.limit && last ? encodeCursor([last.dueAt.toISOString(), last.id]) : null };
+}
+
+/** Submitted tasks the caller may approve, oldest submission first: the approval queue. */
+export async function approvalQueue(ctx: Ctx, q: { limit: number }) {
+  const paths = requireScope(ctx.actor, 'tasks:approve');
+  const rows = await ctx.db.orm
+    .select({ ...taskListColumns, orgPath: stores.orgPath })
+    .from(taskInstances)
+    .innerJoin(stores, eq(stores.id, taskInstances.storeId))
+    .where(and(eq(taskInstances.tenantId, ctx.actor.tenantId), eq(taskInstances.status, 'submitted'), underPaths(stores.orgPath, paths)))
+    .orderBy(asc(taskInstances.submittedAt))
+    .limit(Math.min(500, q.limit * 4));
+  return rows
+    .filter((r) => canApprove(ctx.actor, r.orgPath, r.approval))
+    .slice(0, q.limit)
+    .map(({ orgPath: _p, ...r }) => r);
+}
+
+export type TaskRow = typeof taskInstances.$inferSelect & { orgPath: string; storeCode: string; storeName: string; timeZone: string; storeOrgUnitId: string };
+
+/** Loads a task of a store the caller may see (404 otherwise); `lock` takes a row lock for read-modify-write. */
+export async function findTask(db: Executor, actor: Actor, id: string, lock = false): Promise<TaskRow> {
+  const query = db
+    .select({
+      task: taskInstances,
+      orgPath: stores.orgPath,
+      storeCode: stores.code,
+      storeName: stores.name,
+      timeZone: stores.timeZone,
+      storeOrgUnitId: stores.orgUnitId,
+    })
+    .from(taskInstances)
+    .innerJoin(stores, eq(stores.id, taskInstances.storeId))
+    .where(and(eq(taskInstances.tenantId, actor.tenantId), eq(taskInstances.id, id)));
+  const [row] = lock ? await query.for('update', { of: taskInstances }) : await query;
+  if (!row || !can(actor, 'tasks:read', row.orgPath)) notFound('task', id);
+  return { ...row.task, orgPath: row.orgPath, storeCode: row.storeCode, storeName: row.storeName, timeZone: row.timeZone, storeOrgUnitId: row.storeOrgUnitId };
+}
+
+/** The template version a task was sent with. */
+export async function definitionOf(db: Executor, templateId: string, version: number): Promise<TemplateDefinition> {
+  const [v] = await db
+    .select({ definition: taskTemplateVersions.definition })
+    .from(taskTemplateVersions)
+    .where(and(eq(taskTemplateVersions.templateId, templateId), eq(taskTemplateVersions.version, version)));
+  if (!v) notFound('template version', `${templateId}@${version}`);
+  return v.definition;
+}
+
+/** One task with its checklist, answers, attached files and what the caller may do next. */
+export async function taskDetail(ctx: Pick<Ctx, 'db' | 'actor'>, id: string, db: Executor = ctx.db.orm) {
+  const t = await findTask(db, ctx.actor, id);
+  const definition = await definitionOf(db, t.templateId, t.templateVersion);
+  const files = await attachedFiles(ctx, [...definition.instructionFileIds, ...answerFileIds(definition.items, t.answers)]);
+  const { orgPath, tenantId: _t, occurrence: _o, slaStoreMinutes, slaRegionMinutes, ...task } = t;
+  return {
+    ...task,
+    slaStoreMinutes,
+    slaRegionMinutes,
+    store: { id: t.storeId, code: t.storeCode, name: t.storeName, timeZone: t.timeZone, orgUnitId: t.storeOrgUnitId },
+    definition,
+    files,
+    allowed: [...taskTransitions[t.status as TaskStatus]],
+    can: { execute: can(ctx.actor, 'tasks:execute', orgPath), approve: canApprove(ctx.actor, orgPath, t.approval) },
+  };
+}
