@@ -121,6 +121,7 @@ describeInBrowser('maintenance in the console', () => {
         await page.getByTestId('nav-workOrders').click();
         await page.getByTestId('wo-board').waitFor();
         // One column at a time, picked with the segmented control; the completed one is under COMPLETE.
+        await page.locator('[data-testid^="wo-column-"]').first().waitFor();
         expect(await page.locator('[data-testid^="wo-column-"]').count()).toBe(1);
         await page.getByText('已完成', { exact: false }).first().click();
         await page.locator(`[data-testid="wo-column-COMPLETE"] [data-testid="wo-card"][data-id="${workOrderId}"]`).waitFor();
