@@ -55,10 +55,13 @@ const boardSqls = [
    WHERE t.tenant_id = $1 AND t.store_id = $2 AND t.status IN ('open', 'in_progress', 'returned', 'overdue', 'submitted')
    ORDER BY (t.status = 'overdue') DESC, (t.status = 'submitted'), t.due_at LIMIT 200`,
 ];
-const complianceSql = `SELECT p.id, p.code, p.name, sum(st.total)::int AS total, sum(st.completed)::int AS completed, sum(st.on_time)::int AS "onTime",
+const complianceSql = `WITH st AS (
+    SELECT store_id, sum(total) AS total, sum(completed) AS completed, sum(on_time) AS on_time, sum(overdue) AS overdue, sum(expired) AS expired
+    FROM task_store_day_stats WHERE tenant_id = $1 AND day BETWEEN $2::date AND $3::date GROUP BY store_id)
+  SELECT p.id, p.code, p.name, sum(st.total)::int AS total, sum(st.completed)::int AS completed, sum(st.on_time)::int AS "onTime",
     sum(st.overdue)::int AS overdue, sum(st.expired)::int AS expired
-  FROM task_store_day_stats st JOIN stores s ON s.id = st.store_id JOIN org_units p ON p.id = s.parent_org_unit_id
-  WHERE st.tenant_id = $1 AND st.day BETWEEN $2::date AND $3::date AND s.org_path LIKE $4
+  FROM st JOIN stores s ON s.id = st.store_id JOIN org_units p ON p.id = s.parent_org_unit_id
+  WHERE s.org_path LIKE $4
   GROUP BY 1, 2, 3 HAVING sum(st.total) > 0 ORDER BY sum(st.completed)::float8 / sum(st.total), 2 LIMIT 500`;
 
 /** Runs a query once under EXPLAIN ANALYZE: its execution time and the access paths it took. */

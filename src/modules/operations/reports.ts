@@ -49,11 +49,15 @@ function group(groupBy: 'store' | 'region') {
 export async function complianceReport(ctx: Ctx, q: ReportQuery): Promise<ComplianceRow[]> {
   const scope = await scopeWhere(ctx, 'tasks:read', q.orgUnitId);
   const g = group(q.groupBy);
+  // Days are summed per store first (one pass over the rollup), so stores and regions join a row per store, not per day.
   const r = await ctx.db.orm.execute<Omit<ComplianceRow, 'completionRate' | 'onTimeRate'>>(sql`
+    WITH st AS (
+      SELECT store_id, sum(total) AS total, sum(completed) AS completed, sum(on_time) AS on_time, sum(overdue) AS overdue, sum(expired) AS expired
+      FROM task_store_day_stats WHERE tenant_id = ${ctx.actor.tenantId} AND day BETWEEN ${q.from}::date AND ${q.to}::date GROUP BY store_id)
     SELECT ${g.key} AS id, ${g.code} AS code, ${g.name} AS name, sum(st.total)::int AS total, sum(st.completed)::int AS completed,
       sum(st.on_time)::int AS "onTime", sum(st.overdue)::int AS overdue, sum(st.expired)::int AS expired
-    FROM task_store_day_stats st JOIN stores s ON s.id = st.store_id ${g.join}
-    WHERE st.tenant_id = ${ctx.actor.tenantId} AND st.day BETWEEN ${q.from}::date AND ${q.to}::date AND ${scope}
+    FROM st JOIN stores s ON s.id = st.store_id ${g.join}
+    WHERE ${scope}
     GROUP BY 1, 2, 3
     HAVING sum(st.total) > 0
     ORDER BY sum(st.completed)::float8 / sum(st.total), 2
