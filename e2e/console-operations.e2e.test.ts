@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { tinyPng } from '../src/modules/operations/operations-test-kit.ts';
 import { startTestServer } from '../test/harness.ts';
 import { browserTestTimeout, describeInBrowser, desktopChinese, launchBrowser, phoneChinese } from './browser.ts';
@@ -68,7 +68,14 @@ describeInBrowser('operations in the console: HQ sends, a store manager complete
         await due.click();
         await desk.keyboard.type('2030-01-31 18:00');
         await desk.keyboard.press('Enter');
-        await desk.getByTestId('send-preview').click();
+        // The first click may only close the date picker's pop-up: ask again until the preview shows.
+        await vi.waitFor(
+          async () => {
+            await desk.getByTestId('send-preview').click();
+            await desk.getByTestId('send-store-count').waitFor({ timeout: 3000 });
+          },
+          { timeout: 30_000, interval: 500 },
+        );
         const count = Number(await desk.getByTestId('send-store-count').locator('.ant-statistic-content-value').textContent());
         expect(count).toBeGreaterThan(0);
         await desk.getByTestId('send-confirm').click();
