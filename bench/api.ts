@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
+import { runLoad } from './http-load.ts';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
@@ -17,37 +16,6 @@ import { hashPassword } from '../src/kernel/passwords.ts';
 import { insertUser, orgUnits, tenants } from '../src/modules/org/index.ts';
 import { stores } from '../src/modules/stores/index.ts';
 import { and, eq } from 'drizzle-orm';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-interface Load {
-  requests: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-  timeouts: number;
-}
-
-/** Runs autocannon in a separate process against one URL set. */
-function load(opts: { url: string; connections: number; duration: number; headers: Record<string, string>; paths: string[] }): Promise<Load> {
-  const args = {
-    url: opts.url,
-    connections: opts.connections,
-    duration: opts.duration,
-    headers: opts.headers,
-    requests: opts.paths.map((p) => ({ method: 'GET', path: p })),
-  };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(here, 'load.mjs'), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as Load) : reject(new Error(`load generator exited ${code}`))));
-  });
-}
 
 // The same SQL the platform's store routes run (see src/modules/stores/service.ts), without the platform around it.
 const listSql = `SELECT s.id, s.org_unit_id, s.parent_org_unit_id, p.name AS parent_name, s.code, s.name, s.name_en, s.status, s.format, s.city,
@@ -136,10 +104,10 @@ export async function runBench(o: { duration: number; connections: number }): Pr
     const rows: string[] = [];
     for (const c of cases) {
       // A short warm-up of each side first: JIT and the connection pool, not the figure.
-      await load({ url: platformUrl, connections: o.connections, duration: 2, headers: { cookie }, paths: c.platform });
-      await load({ url: bareUrl, connections: o.connections, duration: 2, headers: {}, paths: c.baseline });
-      const p = await load({ url: platformUrl, connections: o.connections, duration: o.duration, headers: { cookie }, paths: c.platform });
-      const b = await load({ url: bareUrl, connections: o.connections, duration: o.duration, headers: {}, paths: c.baseline });
+      await runLoad({ url: platformUrl, connections: o.connections, duration: 2, headers: { cookie }, paths: c.platform });
+      await runLoad({ url: bareUrl, connections: o.connections, duration: 2, headers: {}, paths: c.baseline });
+      const p = await runLoad({ url: platformUrl, connections: o.connections, duration: o.duration, headers: { cookie }, paths: c.platform });
+      const b = await runLoad({ url: bareUrl, connections: o.connections, duration: o.duration, headers: {}, paths: c.baseline });
       const ratio = (p.rps / b.rps) * 100;
       const bad = p.errors + p.non2xx + p.timeouts;
       rows.push(

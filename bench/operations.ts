@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
+import { runLoad } from './http-load.ts';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
@@ -15,37 +14,6 @@ import { createLogger } from '../src/kernel/logger.ts';
 import { createMetrics } from '../src/kernel/metrics.ts';
 import { seedBenchWorkOrders } from '../src/modules/maintenance/index.ts';
 import { seedTaskInstances } from './operations-seed.ts';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-interface Load {
-  requests: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-  timeouts: number;
-}
-
-/** Runs autocannon in its own process against a set of paths. */
-function load(opts: { url: string; connections: number; duration: number; headers: Record<string, string>; paths: string[] }): Promise<Load> {
-  const args = {
-    url: opts.url,
-    connections: opts.connections,
-    duration: opts.duration,
-    headers: opts.headers,
-    requests: opts.paths.map((p) => ({ method: 'GET', path: p })),
-  };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(here, 'load.mjs'), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as Load) : reject(new Error(`load generator exited ${code}`))));
-  });
-}
 
 // The SQL the platform's board and compliance routes run (src/modules/operations/tasks.ts, reports.ts), without the platform.
 const boardSqls = [
@@ -225,10 +193,10 @@ export async function runBench(o: { duration: number; connections: number; tasks
         `  ${median(platformRuns) <= 2000 ? 'meets' : 'misses'} the 2 s goal`,
     ];
     for (const c of cases) {
-      await load({ url: platformUrl, connections: c.connections, duration: 2, headers: { cookie }, paths: c.platform });
-      await load({ url: bareUrl, connections: c.connections, duration: 2, headers: {}, paths: c.baseline });
-      const p = await load({ url: platformUrl, connections: c.connections, duration: o.duration, headers: { cookie }, paths: c.platform });
-      const b = await load({ url: bareUrl, connections: c.connections, duration: o.duration, headers: {}, paths: c.baseline });
+      await runLoad({ url: platformUrl, connections: c.connections, duration: 2, headers: { cookie }, paths: c.platform });
+      await runLoad({ url: bareUrl, connections: c.connections, duration: 2, headers: {}, paths: c.baseline });
+      const p = await runLoad({ url: platformUrl, connections: c.connections, duration: o.duration, headers: { cookie }, paths: c.platform });
+      const b = await runLoad({ url: bareUrl, connections: c.connections, duration: o.duration, headers: {}, paths: c.baseline });
       const bad = p.errors + p.non2xx + p.timeouts;
       rows.push(
         `${c.name}, concurrency ${c.connections}\n` +
