@@ -28,8 +28,8 @@ const eventKinds: readonly LiveEvent['kind'][] = ['telemetry', 'alarm', 'status'
 /** After the server closed the stream for good (a 404, a restart), try again this much later. */
 const reopenAfterMs = 10_000;
 
-interface LiveHandlers {
-  onEvent: (event: LiveEvent) => void;
+interface StreamHandlers<T> {
+  onEvent: (event: T) => void;
   /**
    * The stream (re)opened: what happened while it was down was missed, so reload what the screen shows.
    * Not called for the first opening.
@@ -37,13 +37,16 @@ interface LiveHandlers {
   onReconnect?: () => void;
 }
 
-/** Follows the live events of a device, a store or a subtree while mounted; answers the connection state. */
-export function useLiveEvents(filter: LiveFilter, handlers: LiveHandlers): LiveState {
+/**
+ * Follows a Server-Sent Events stream while mounted (null follows nothing): each event of the named kinds, parsed
+ * as JSON; reopens after the server closed it for good. Answers the connection state.
+ */
+export function useEventStream<T>(url: string | null, kinds: readonly string[], handlers: StreamHandlers<T>): LiveState {
   const [state, setState] = useState<LiveState>('connecting');
   // the latest handlers, without reopening the stream when a render makes new ones
   const latest = useRef(handlers);
   latest.current = handlers;
-  const url = filter ? apiUrl('/live', liveQuery(filter)) : null;
+  const kindList = kinds.join(',');
 
   useEffect(() => {
     if (!url || typeof EventSource === 'undefined') {
@@ -63,10 +66,10 @@ export function useLiveEvents(filter: LiveFilter, handlers: LiveHandlers): LiveS
         if (opened) latest.current.onReconnect?.();
         opened = true;
       });
-      for (const kind of eventKinds) {
+      for (const kind of kindList.split(',')) {
         source.addEventListener(kind, (message) => {
           try {
-            latest.current.onEvent(JSON.parse((message as MessageEvent<string>).data) as LiveEvent);
+            latest.current.onEvent(JSON.parse((message as MessageEvent<string>).data) as T);
           } catch {
             // a malformed event is skipped; the next one carries the state again
           }
@@ -90,7 +93,12 @@ export function useLiveEvents(filter: LiveFilter, handlers: LiveHandlers): LiveS
       clearTimeout(reopen);
       source?.close();
     };
-  }, [url]);
+  }, [url, kindList]);
 
   return state;
+}
+
+/** Follows the live events of a device, a store or a subtree while mounted; answers the connection state. */
+export function useLiveEvents(filter: LiveFilter, handlers: StreamHandlers<LiveEvent>): LiveState {
+  return useEventStream(filter ? apiUrl('/live', liveQuery(filter)) : null, eventKinds, handlers);
 }
