@@ -77,7 +77,14 @@ describeInBrowser('maintenance in the console', () => {
         await page.getByTestId('wo-move-COMPLETE').click();
         const pad = page.getByTestId('signature-pad');
         await pad.waitFor();
-        const box = await pad.boundingBox();
+        // The dialog zooms in: draw only once the pad has stopped moving, or the strokes land beside it.
+        let box = await pad.boundingBox();
+        for (let settled = false; !settled; ) {
+          await page.waitForTimeout(150);
+          const next = await pad.boundingBox();
+          settled = JSON.stringify(next) === JSON.stringify(box);
+          box = next;
+        }
         if (!box) throw new Error('no signature pad');
         await page.mouse.move(box.x + 20, box.y + 40);
         await page.mouse.down();

@@ -67,6 +67,8 @@ function Moves({ wo }: { wo: WorkOrderDetail }) {
         open={signing}
         title={t('maintenance.field.signature')}
         onCancel={() => setSigning(false)}
+        // A stroke that ends outside the pad must not throw the signature away.
+        maskClosable={false}
         destroyOnHidden
         footer={
           <Button type="primary" loading={transition.isPending} data-testid="signature-ok" onClick={() => void complete()}>
