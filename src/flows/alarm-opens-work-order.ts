@@ -12,6 +12,7 @@ function facts(payload: Record<string, unknown>): AlarmFacts | undefined {
     deviceName: typeof payload.deviceName === 'string' ? payload.deviceName : undefined,
     type: payload.type,
     severity,
+    from: alarmSeverities.includes(payload.from as AlarmSeverity) ? (payload.from as AlarmSeverity) : undefined,
   };
 }
 

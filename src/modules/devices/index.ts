@@ -6,5 +6,5 @@ export { findDeviceInScope, insertDevices, type NewDevice, rewriteDevicePaths } 
 export { alarmRuleList, type AlarmSeverity, alarmSeverities, severityRank } from './alarm-rules.ts';
 export { onClientRpc } from './client-rpc.ts';
 export { deviceProfiles, devices } from './schema.ts';
-export { rewriteAlarmPaths } from './alarms.ts';
+export { openAlarmsOf, rewriteAlarmPaths } from './alarms.ts';
 export { readLatestValues } from './latest-reads.ts';

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishEvent } from '../../kernel/outbox.ts';
 import { type MaintenanceKit, maintenanceKit } from './maintenance-test-kit.ts';
@@ -89,5 +90,29 @@ describe('alarm → work order (flows/alarm-opens-work-order)', () => {
     // The next alarm of the type opens a new work order, as the old one is closed.
     await alarm('alarm.created', 'High temperature', 'MAJOR');
     expect((await workOrders()).filter((w) => w.title.startsWith('High temperature'))).toHaveLength(2);
+  });
+
+  it('keeps the asset down while another critical alarm of its device is open', async () => {
+    // Two critical alarms stand open on the device; the events name them, the alarms table holds them.
+    const open = async (id: string, type: string) => {
+      await k.t.db.orm.execute(sql`INSERT INTO alarms (id, tenant_id, device_id, device_name, store_id, org_path, profile_id, type, severity, status, started_at)
+        SELECT ${id}, tenant_id, id, name, store_id, org_path, profile_id, ${type}, 'CRITICAL', 'ACTIVE_UNACK', now() FROM devices WHERE id = ${deviceId}`);
+      await alarm('alarm.created', type, 'CRITICAL', { alarmId: id });
+    };
+    const clear = async (id: string, type: string) => {
+      await k.t.db.orm.execute(sql`UPDATE alarms SET status = 'CLEARED_UNACK', cleared_at = now(), ended_at = now() WHERE id = ${id}`);
+      await alarm('alarm.cleared', type, 'CRITICAL', { alarmId: id, status: 'CLEARED_UNACK', by: 'rule' });
+    };
+    await open('alm_compressor', 'Compressor failure');
+    await open('alm_power', 'Power loss');
+    expect(await asset()).toMatchObject({ status: 'down', downReason: 'alarm' });
+    await clear('alm_compressor', 'Compressor failure');
+    expect(await asset()).toMatchObject({ status: 'down', downReason: 'alarm' });
+    // The last critical one falling to major brings it up.
+    await k.t.db.orm.execute(sql`UPDATE alarms SET severity = 'MAJOR' WHERE id = 'alm_power'`);
+    await alarm('alarm.severity_changed', 'Power loss', 'MAJOR', { alarmId: 'alm_power', from: 'CRITICAL', to: 'MAJOR' });
+    expect((await asset()).status).toBe('operational');
+    await clear('alm_power', 'Power loss');
+    expect((await asset()).status).toBe('operational');
   });
 });

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { systemActor } from '../../kernel/auth.ts';
 import type { Database, Executor } from '../../kernel/db.ts';
-import type { AlarmSeverity } from '../devices/index.ts';
+import { type AlarmSeverity, openAlarmsOf } from '../devices/index.ts';
 import { anyRuleFor, ruleFor } from './alarm-rules.ts';
 import { changeAssetStatus } from './asset-status.ts';
 import { assetsOfDevice } from './assets.ts';
@@ -17,6 +17,8 @@ export interface AlarmFacts {
   deviceName?: string;
   type: string;
   severity: AlarmSeverity;
+  /** The severity before, for a severity change. */
+  from?: AlarmSeverity;
 }
 
 /** What happened to the work orders of the alarm's assets. */
@@ -42,6 +44,18 @@ async function openOne(tx: Executor, tenantId: string, assetId: string, alarmTyp
   return row;
 }
 
+/**
+ * An alarm that held its assets down stopped being critical: each asset comes up again, unless another critical
+ * alarm of the device is still open (it keeps the asset down until that one clears too).
+ */
+async function releaseAssets(tx: Executor, tenantId: string, alarm: AlarmFacts, assets: Awaited<ReturnType<typeof assetsOfDevice>>, why: string) {
+  const held = assets.filter((a) => a.status === 'down' && a.downReason === 'alarm');
+  if (held.length === 0) return;
+  const open = await openAlarmsOf(tx, tenantId, [alarm.deviceId]);
+  if (open.some((a) => a.severity === 'CRITICAL' && a.id !== alarm.alarmId)) return;
+  for (const asset of held) await changeAssetStatus(tx, asset, 'operational', why);
+}
+
 async function note(tx: Executor, wo: WorkOrderRow, text: string, data: Record<string, unknown>) {
   await tx.update(workOrders).set(bumped({})).where(eq(workOrders.id, wo.id));
   await recordWorkOrderEvent(tx, wo, systemActor(wo.tenantId, '', 'alarm'), { action: 'note', note: text, data });
@@ -59,7 +73,10 @@ export async function workOrderForAlarm(
   change: 'created' | 'severity_changed',
 ): Promise<AlarmOutcome> {
   const out: AlarmOutcome = { opened: [], noted: [], completed: [] };
-  for (const asset of await assetsOfDevice(tx, tenantId, alarm.deviceId)) {
+  const assets = await assetsOfDevice(tx, tenantId, alarm.deviceId);
+  if (change === 'severity_changed' && alarm.from === 'CRITICAL' && alarm.severity !== 'CRITICAL')
+    await releaseAssets(tx, tenantId, alarm, assets, `alarm ${alarm.type} no longer critical`);
+  for (const asset of assets) {
     if (alarm.severity === 'CRITICAL' && !(asset.status === 'down' && asset.downReason === 'alarm')) await changeAssetStatus(tx, asset, 'down', 'alarm');
     const rule = await ruleFor(tx, tenantId, alarm.type, alarm.severity);
     if (!rule) continue;
@@ -85,12 +102,12 @@ export async function workOrderForAlarm(
   return out;
 }
 
-/** An alarm cleared: its assets are up again (when it held them down), and its open work order gets a note or completes, per rule. */
+/** An alarm cleared: its assets are up again (when it held them down and no other critical alarm does), and its open work order gets a note or completes, per rule. */
 export async function alarmClearedForWorkOrders(tx: Executor, tenantId: string, alarm: AlarmFacts): Promise<AlarmOutcome> {
   const out: AlarmOutcome = { opened: [], noted: [], completed: [] };
-  for (const asset of await assetsOfDevice(tx, tenantId, alarm.deviceId)) {
-    if (alarm.severity === 'CRITICAL' && asset.status === 'down' && asset.downReason === 'alarm')
-      await changeAssetStatus(tx, asset, 'operational', 'alarm cleared');
+  const assets = await assetsOfDevice(tx, tenantId, alarm.deviceId);
+  if (alarm.severity === 'CRITICAL') await releaseAssets(tx, tenantId, alarm, assets, 'alarm cleared');
+  for (const asset of assets) {
     const open = await openOne(tx, tenantId, asset.id, alarm.type);
     if (!open) continue;
     const rule = await anyRuleFor(tx, tenantId, alarm.type);
