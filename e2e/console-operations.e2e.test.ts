@@ -18,6 +18,7 @@ const taskName = '检查价签 Price label check';
 describeInBrowser('operations in the console: HQ sends, a store manager completes on a phone', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   let browser: Browser;
+  let templateId = '';
 
   beforeAll(async () => {
     await ensureConsoleBuilt();
@@ -45,6 +46,7 @@ describeInBrowser('operations in the console: HQ sends, a store manager complete
       },
     });
     expect(made.statusCode, made.body).toBe(201);
+    templateId = made.json().id;
     browser = await launchBrowser();
   }, 240_000);
 
@@ -60,6 +62,15 @@ describeInBrowser('operations in the console: HQ sends, a store manager complete
       const desk = await hq.newPage();
       try {
         await signIn(desk, server.url, 'admin@demo.storeos.dev', password);
+        // HQ adds a picture of the finished display to the instructions.
+        await desk.goto(`${server.url}/operations/templates/${templateId}`);
+        const images = desk.getByTestId('designer-images');
+        await images.locator('input[type=file]').setInputFiles({ name: 'display.png', mimeType: 'image/png', buffer: tinyPng });
+        await images.locator('img').first().waitFor();
+        await desk.getByTestId('designer-save').click();
+        await expect
+          .poll(async () => (await server.testApp.db.pool.query('SELECT current_version AS version FROM task_templates WHERE id = $1', [templateId])).rows[0].version)
+          .toBe(2);
         await desk.goto(`${server.url}/operations/templates`);
         await desk.getByTestId(`template-send-${taskName}`).click();
         await desk.getByTestId('send-subtree').click();
@@ -95,6 +106,10 @@ describeInBrowser('operations in the console: HQ sends, a store manager complete
         await page.getByTestId('nav-todayBoard').click();
         await page.getByTestId('board-task').filter({ hasText: taskName }).first().click();
         await page.getByTestId('task-page').waitFor();
+        // The store sees HQ's picture, loaded through its task.
+        const picture = page.getByTestId('task-instructions').locator('img');
+        await picture.waitFor();
+        await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
         await page.getByTestId('answer-done').click();
         await page.getByTestId('answer-photo').locator('input[type=file]').setInputFiles({ name: 'shelf.png', mimeType: 'image/png', buffer: tinyPng });
         await page.getByTestId('answer-photo').locator('img').first().waitFor();

@@ -15,6 +15,12 @@ export const page = <T extends z.ZodType>(item: T) => z.object({ data: z.array(i
 /** `{ id }` in the path. */
 export const idParams = z.object({ id: z.string().min(1).max(64) });
 
+/** `/:id/files/:fileId`: a file attached to the thing with that id. */
+export const attachedFileParams = z.object({ id: z.string().min(1).max(64), fileId: z.string().min(1).max(64) });
+
+/** The answer of a file download, for the OpenAPI document. */
+export const fileBytes = z.any().describe('the file bytes');
+
 /** The error answer, declared on routes for the OpenAPI document. */
 export const errorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),

@@ -193,13 +193,32 @@ export async function publicFilesOf(db: Executor, tenantId: string, orgPath: str
 
 /** The bytes and metadata of a file the caller may read (404 otherwise). */
 export async function openFile(ctx: Ctx, id: string): Promise<{ ref: FileRef; stream: Readable }> {
-  const [row] = await ctx.db.orm
+  const row = await fileRow(ctx.db.orm, ctx.actor.tenantId, id);
+  if (!row || !can(ctx.actor, 'files:read', row.orgPath)) notFound('file', id);
+  return openRow(row);
+}
+
+/**
+ * The bytes of a file another module attached to something the caller may see (a template's instruction images shown
+ * to every store the task went to): that module has checked the caller and the attachment; this only checks the tenant.
+ */
+export async function openAttachedFile(db: Executor, tenantId: string, id: string): Promise<{ ref: FileRef; stream: Readable }> {
+  const row = await fileRow(db, tenantId, id);
+  if (!row) notFound('file', id);
+  return openRow(row);
+}
+
+async function fileRow(db: Executor, tenantId: string, id: string): Promise<FileRow | undefined> {
+  const [row] = await db
     .select()
     .from(files)
-    .where(and(eq(files.tenantId, ctx.actor.tenantId), eq(files.id, id)));
-  if (!row || !can(ctx.actor, 'files:read', row.orgPath)) notFound('file', id);
+    .where(and(eq(files.tenantId, tenantId), eq(files.id, id)));
+  return row;
+}
+
+async function openRow(row: FileRow): Promise<{ ref: FileRef; stream: Readable }> {
   const stream = await fileStore().get(row.storageKey);
-  if (!stream) notFound('file', id);
+  if (!stream) notFound('file', row.id);
   return { ref: fileRef(row), stream };
 }
 

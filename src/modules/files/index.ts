@@ -7,11 +7,12 @@ export {
   fileRefs,
   fileRefsOf,
   type NewFile,
+  openAttachedFile,
   openFile,
   publicFilesOf,
   rewriteFilePaths,
   storeFile,
   storePublicFile,
 } from './files.ts';
-export { fileRefSchema, filesRoutes, rawUploads, uploadLengthGuard } from './routes.ts';
+export { fileRefSchema, filesRoutes, rawUploads, sendFile, uploadLengthGuard } from './routes.ts';
 export { files } from './schema.ts';

@@ -1,10 +1,12 @@
+import type { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ctxOf, type Deps } from '../../kernel/context.ts';
 import { AppError } from '../../kernel/errors.ts';
 import type { HttpApp } from '../../kernel/http.ts';
 import { errors, errorSchema, idParams } from '../../kernel/schemas.ts';
 import { allowedFileTypes } from './file-types.ts';
-import { openFile, storeFile } from './files.ts';
+import { type FileRef, openFile, storeFile } from './files.ts';
 
 /** A file reference as the API shows it. */
 export const fileRefSchema = z.object({
@@ -23,6 +25,16 @@ export function uploadLengthGuard(limit: number) {
     const length = Number(req.headers['content-length'] ?? 0);
     if (length > limit) throw new AppError('too_large', `the file is ${length} bytes, over the ${limit}-byte limit`, { limit });
   };
+}
+
+/** Answers a file's bytes with its type, length, name and a long private cache (a file never changes). */
+export function sendFile(reply: FastifyReply, ref: FileRef, stream: Readable, download = false) {
+  reply.header('content-type', ref.contentType);
+  reply.header('content-length', String(ref.size));
+  reply.header('content-disposition', `${download ? 'attachment' : 'inline'}; filename*=UTF-8''${encodeURIComponent(ref.name)}`);
+  reply.header('cache-control', 'private, max-age=86400, immutable');
+  reply.header('etag', `"${ref.sha256}"`);
+  return reply.send(stream);
 }
 
 /** Takes every non-JSON body of this plugin's routes as raw bytes, up to the upload limit; the service checks the type. */
@@ -78,13 +90,7 @@ export function filesRoutes(deps: Deps) {
       },
       async (req, reply) => {
         const { ref, stream } = await openFile(ctxOf(db, req), req.params.id);
-        const disposition = req.query.download === 'true' ? 'attachment' : 'inline';
-        reply.header('content-type', ref.contentType);
-        reply.header('content-length', String(ref.size));
-        reply.header('content-disposition', `${disposition}; filename*=UTF-8''${encodeURIComponent(ref.name)}`);
-        reply.header('cache-control', 'private, max-age=86400, immutable');
-        reply.header('etag', `"${ref.sha256}"`);
-        return reply.send(stream);
+        return sendFile(reply, ref, stream, req.query.download === 'true');
       },
     );
   };

@@ -23,6 +23,8 @@ export const templateOut = z.object({
   archived: z.boolean(),
   definition: definitionOut,
   updatedAt: z.date(),
+  /** Its instruction images (on one template's page). */
+  files: z.array(fileRefSchema).optional(),
 });
 
 const loadWarningsOut = z.object({

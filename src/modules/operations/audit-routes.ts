@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { ctxOf, type Deps } from '../../kernel/context.ts';
 import type { HttpApp } from '../../kernel/http.ts';
-import { errors, idParams, pageQuery } from '../../kernel/schemas.ts';
+import { sendFile } from '../files/index.ts';
+import { attachedFileParams, errors, fileBytes, idParams, pageQuery } from '../../kernel/schemas.ts';
 import { auditListItem, auditOut, auditScoreRowOut, complianceRowOut, correctiveDetailOut, correctiveOut } from './api-schemas.ts';
-import { auditDetail, completeAudit, listAudits, saveAuditAnswers, startAudit } from './audits.ts';
-import { correctiveActionDetail, listCorrectiveActions, moveCorrectiveAction } from './corrective-actions.ts';
+import { auditDetail, auditFile, completeAudit, listAudits, saveAuditAnswers, startAudit } from './audits.ts';
+import { correctiveActionDetail, correctiveActionFile, listCorrectiveActions, moveCorrectiveAction } from './corrective-actions.ts';
 import { type CorrectiveStatus, correctiveStatuses } from './lifecycles.ts';
 import { auditHeatmap, auditScoreReport, complianceReport, complianceTrend, toCsv } from './reports.ts';
 
@@ -65,6 +66,14 @@ export function auditRoutes(deps: Deps) {
       { schema: { tags, summary: 'One audit with outcomes and corrective actions', params: idParams, response: { 200: auditOut, ...errors } } },
       async (req) => auditDetail(ctxOf(db, req), req.params.id),
     );
+    app.get(
+      '/audits/:id/files/:fileId',
+      { schema: { tags, summary: "A photo or signature of an audit's answers", params: attachedFileParams, response: { 200: fileBytes, ...errors } } },
+      async (req, reply) => {
+        const { ref, stream } = await auditFile(ctxOf(db, req), req.params.id, req.params.fileId);
+        return sendFile(reply, ref, stream);
+      },
+    );
     app.put(
       '/audits/:id/answers',
       {
@@ -117,6 +126,14 @@ export function auditRoutes(deps: Deps) {
       '/corrective-actions/:id',
       { schema: { tags, summary: 'One corrective action', params: idParams, response: { 200: correctiveDetailOut, ...errors } } },
       async (req) => correctiveActionDetail(ctxOf(db, req), req.params.id),
+    );
+    app.get(
+      '/corrective-actions/:id/files/:fileId',
+      { schema: { tags, summary: 'A photo of a corrective action', params: attachedFileParams, response: { 200: fileBytes, ...errors } } },
+      async (req, reply) => {
+        const { ref, stream } = await correctiveActionFile(ctxOf(db, req), req.params.id, req.params.fileId);
+        return sendFile(reply, ref, stream);
+      },
     );
     app.post(
       '/corrective-actions/:id/transitions',

@@ -10,7 +10,7 @@ import { underPaths } from '../org/index.ts';
 import { findStoreInScope, stores } from '../stores/index.ts';
 import { itemOutcome, scoreAudit } from './audit-scoring.ts';
 import { type Answers, answerFileIds, answerProblems, type AnswerMode } from './checklist.ts';
-import { attachedFiles, checkFiles } from './evidence.ts';
+import { attachedFiles, checkFiles, openAttached } from './evidence.ts';
 import { audits, correctiveActions } from './schema.ts';
 import { definitionOf } from './tasks.ts';
 import { findTemplate } from './templates.ts';
@@ -78,8 +78,15 @@ export async function auditDetail(ctx: Pick<Ctx, 'db' | 'actor'>, id: string, db
     .where(eq(correctiveActions.auditId, id))
     .orderBy(asc(correctiveActions.createdAt));
   const outcomes = Object.fromEntries(definition.items.map((i) => [i.key, a.status === 'completed' ? itemOutcome(i, answers[i.key]) : null]));
-  const files = await attachedFiles(ctx, answerFileIds(definition.items, answers));
+  const files = await attachedFiles(ctx, answerFileIds(definition.items, answers), `/api/v1/audits/${id}`);
   return { ...a, answers, definition, outcomes, correctiveActions: actions, files, can: { run: can(ctx.actor, 'audits:run', orgPath) } };
+}
+
+/** A photo or signature of an audit the caller may see. */
+export async function auditFile(ctx: Pick<Ctx, 'db' | 'actor'>, id: string, fileId: string) {
+  const a = await findAudit(ctx.db.orm, ctx.actor, id);
+  const definition = await definitionOf(ctx.db.orm, a.templateId, a.templateVersion);
+  return openAttached(ctx, answerFileIds(definition.items, a.answers), fileId);
 }
 
 /** Starts an audit of a store with an audit template (a region manager, or HQ). */

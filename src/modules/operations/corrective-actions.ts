@@ -7,7 +7,7 @@ import { AppError, notFound } from '../../kernel/errors.ts';
 import { publishEvent } from '../../kernel/outbox.ts';
 import { underPaths } from '../org/index.ts';
 import { stores } from '../stores/index.ts';
-import { attachedFiles, checkFiles } from './evidence.ts';
+import { attachedFiles, checkFiles, openAttached } from './evidence.ts';
 import { assertTransition, type CorrectiveStatus, correctiveTransitions } from './lifecycles.ts';
 import { correctiveActions } from './schema.ts';
 
@@ -61,10 +61,16 @@ export async function correctiveActionDetail(ctx: Pick<Ctx, 'db' | 'actor'>, id:
   const { orgPath, ...row } = await findAction(db, ctx.actor, id);
   return {
     ...row,
-    photos: await attachedFiles(ctx, row.photoFileIds),
+    photos: await attachedFiles(ctx, row.photoFileIds, `/api/v1/corrective-actions/${id}`),
     allowed: [...correctiveTransitions[row.status as CorrectiveStatus]],
     can: { work: can(ctx.actor, 'tasks:execute', orgPath), review: can(ctx.actor, 'audits:run', orgPath) },
   };
+}
+
+/** A photo of a corrective action the caller may see. */
+export async function correctiveActionFile(ctx: Pick<Ctx, 'db' | 'actor'>, id: string, fileId: string) {
+  const row = await findAction(ctx.db.orm, ctx.actor, id);
+  return openAttached(ctx, row.photoFileIds, fileId);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../commands/seed-demo.ts';
 import type { TestSession } from '../../../test/harness.ts';
-import { type OperationsKit, operationsKit } from './operations-test-kit.ts';
+import { type OperationsKit, operationsKit, tinyPng } from './operations-test-kit.ts';
 
 /**
  * Tasks, sends, audits, corrective actions and reports are scoped like everything else: a store's staff see only
@@ -87,6 +87,40 @@ describe('operations data is scoped by tenant, region and store', () => {
     }
     const report = (await k.call(k.manager, 'GET', '/api/v1/operations/reports/compliance?groupBy=store&from=2026-12-24&to=2026-12-24')).json().data;
     expect(report.map((r: { id: string }) => r.id)).toEqual([k.home.id]);
+  });
+
+  it('shows HQ’s instruction images to the stores a task went to, through the task, and nothing else of HQ’s files', async () => {
+    const image = await k.photo(k.admin, k.rootUnitId);
+    const unrelated = await k.photo(k.admin, k.rootUnitId);
+    const tpl = await k.template(k.admin, {
+      orgUnitId: k.rootUnitId,
+      name: 'Window display',
+      definition: { instructions: 'Like the picture', instructionFileIds: [image], items: [{ key: 'ok', label: 'Done', type: 'checkbox' }] },
+    });
+    const sent = await k.send(k.admin, { templateId: tpl.id, target: { orgUnitId: k.rootUnitId, statuses: ['open'] }, dueLocal: '2026-12-24T18:00' });
+    const tasks = Object.fromEntries((await k.tasksOf(sent.id)).map((x) => [x.store_id, x.id]));
+    const own = tasks[k.home.id];
+    const detail = (await k.call(k.associate, 'GET', `/api/v1/tasks/${own}`)).json();
+    expect(detail.files.map((f: { url: string }) => f.url)).toEqual([`/api/v1/tasks/${own}/files/${image}`]);
+    const bytes = await k.call(k.associate, 'GET', `/api/v1/tasks/${own}/files/${image}`);
+    expect(bytes.statusCode).toBe(200);
+    expect(bytes.headers['content-type']).toBe('image/png');
+    expect(bytes.rawPayload.equals(tinyPng)).toBe(true);
+    // The template's page shows it to the store as well (HQ's templates are there for the units below).
+    const template = (await k.call(k.associate, 'GET', `/api/v1/task-templates/${tpl.id}`)).json();
+    expect(template.files.map((f: { url: string }) => f.url)).toEqual([`/api/v1/task-templates/${tpl.id}/files/${image}`]);
+    expect((await k.call(k.associate, 'GET', `/api/v1/task-templates/${tpl.id}/files/${image}`)).statusCode).toBe(200);
+    // Not HQ's files at large, not a file the task does not carry, not through another store's task, not to another tenant.
+    for (const [s, url] of [
+      [k.associate, `/api/v1/files/${image}`],
+      [k.associate, `/api/v1/tasks/${own}/files/${unrelated}`],
+      [k.associate, `/api/v1/task-templates/${tpl.id}/files/${unrelated}`],
+      [k.associate, `/api/v1/tasks/${tasks[k.otherRegion.id]}/files/${image}`],
+      [other, `/api/v1/tasks/${own}/files/${image}`],
+      [other, `/api/v1/task-templates/${tpl.id}/files/${image}`],
+    ] as const) {
+      expect((await k.call(s, 'GET', url)).statusCode, url).toBe(404);
+    }
   });
 
   it('keeps a region manager inside their region', async () => {

@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { ctxOf, type Deps } from '../../kernel/context.ts';
 import type { HttpApp } from '../../kernel/http.ts';
-import { errors, idParams, page, pageQuery, text } from '../../kernel/schemas.ts';
+import { sendFile } from '../files/index.ts';
+import { attachedFileParams, errors, fileBytes, idParams, page, pageQuery, text } from '../../kernel/schemas.ts';
 import { boardOut, previewOut, sendOut, taskListItem, taskOut, templateOut } from './api-schemas.ts';
 import { templateDefinition } from './checklist.ts';
 import { getSend, listSends, previewSend, sendBody, sendTask, stopSend } from './distribution.ts';
 import { taskStatuses } from './lifecycles.ts';
 import { readSettings, settingsBody, writeSettings } from './settings.ts';
 import { decideTask, saveAnswers, submitTask } from './task-actions.ts';
-import { approvalQueue, listTasks, storeBoard, taskDetail } from './tasks.ts';
-import { createTemplate, getTemplate, listTemplates, templateKinds, templateVersions, updateTemplate } from './templates.ts';
+import { approvalQueue, listTasks, storeBoard, taskDetail, taskFile } from './tasks.ts';
+import { createTemplate, getTemplate, listTemplates, templateFile, templateKinds, templateVersions, updateTemplate } from './templates.ts';
 
 const tags = ['operations'];
 const answersBody = z.record(z.string().max(40), z.unknown()).refine((a) => Object.keys(a).length <= 200, { error: 'at most 200 answers' });
@@ -60,6 +61,16 @@ export function taskRoutes(deps: Deps) {
         },
       },
       async (req) => getTemplate(ctxOf(db, req), req.params.id, req.query.version),
+    );
+    app.get(
+      '/task-templates/:id/files/:fileId',
+      {
+        schema: { tags, summary: "An instruction image of a template's versions", params: attachedFileParams, response: { 200: fileBytes, ...errors } },
+      },
+      async (req, reply) => {
+        const { ref, stream } = await templateFile(ctxOf(db, req), req.params.id, req.params.fileId);
+        return sendFile(reply, ref, stream);
+      },
     );
     app.patch(
       '/task-templates/:id',
@@ -180,6 +191,21 @@ export function taskRoutes(deps: Deps) {
       '/tasks/:id',
       { schema: { tags, summary: 'One task with its checklist and answers', params: idParams, response: { 200: taskOut, ...errors } } },
       async (req) => taskDetail(ctxOf(db, req), req.params.id),
+    );
+    app.get(
+      '/tasks/:id/files/:fileId',
+      {
+        schema: {
+          tags,
+          summary: "A task's instruction image, or a photo or signature of its answers",
+          params: attachedFileParams,
+          response: { 200: fileBytes, ...errors },
+        },
+      },
+      async (req, reply) => {
+        const { ref, stream } = await taskFile(ctxOf(db, req), req.params.id, req.params.fileId);
+        return sendFile(reply, ref, stream);
+      },
     );
     app.put(
       '/tasks/:id/answers',

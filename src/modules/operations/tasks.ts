@@ -6,7 +6,7 @@ import { notFound } from '../../kernel/errors.ts';
 import { underPaths } from '../org/index.ts';
 import { findStoreInScope, stores } from '../stores/index.ts';
 import type { TemplateDefinition } from './checklist.ts';
-import { attachedFiles } from './evidence.ts';
+import { attachedFiles, openAttached } from './evidence.ts';
 import { answerFileIds } from './checklist.ts';
 import { type TaskStatus, taskTransitions } from './lifecycles.ts';
 import { taskInstances, taskTemplateVersions } from './schema.ts';
@@ -138,11 +138,18 @@ export async function definitionOf(db: Executor, templateId: string, version: nu
   return v.definition;
 }
 
+/** A file of a task the caller may see: an instruction image of its template, or a photo or signature of its answers. */
+export async function taskFile(ctx: Pick<Ctx, 'db' | 'actor'>, id: string, fileId: string) {
+  const t = await findTask(ctx.db.orm, ctx.actor, id);
+  const definition = await definitionOf(ctx.db.orm, t.templateId, t.templateVersion);
+  return openAttached(ctx, [...definition.instructionFileIds, ...answerFileIds(definition.items, t.answers)], fileId);
+}
+
 /** One task with its checklist, answers, attached files and what the caller may do next. */
 export async function taskDetail(ctx: Pick<Ctx, 'db' | 'actor'>, id: string, db: Executor = ctx.db.orm) {
   const t = await findTask(db, ctx.actor, id);
   const definition = await definitionOf(db, t.templateId, t.templateVersion);
-  const files = await attachedFiles(ctx, [...definition.instructionFileIds, ...answerFileIds(definition.items, t.answers)]);
+  const files = await attachedFiles(ctx, [...definition.instructionFileIds, ...answerFileIds(definition.items, t.answers)], `/api/v1/tasks/${id}`);
   const { orgPath, tenantId: _t, occurrence: _o, slaStoreMinutes, slaRegionMinutes, ...task } = t;
   return {
     ...task,

@@ -7,7 +7,7 @@ import { AppError, notFound } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/ids.ts';
 import { publishEvent } from '../../kernel/outbox.ts';
 import { findUnitInScope, orgUnits } from '../org/index.ts';
-import { answerFileIdsOfDefinition, checkFiles } from './evidence.ts';
+import { attachedFiles, checkFiles, instructionFileIdsOf, openAttached } from './evidence.ts';
 import type { TemplateDefinition } from './checklist.ts';
 import { taskTemplates, taskTemplateVersions } from './schema.ts';
 
@@ -115,8 +115,19 @@ export async function listTemplates(ctx: Ctx, q: { kind?: TemplateKind; includeA
 }
 
 /** One template, its current version or an older one. */
-export async function getTemplate(ctx: Ctx, id: string, version?: number): Promise<TemplateView> {
-  return view(await findTemplate(ctx.db.orm, ctx.actor, id, version));
+export async function getTemplate(ctx: Ctx, id: string, version?: number) {
+  const template = view(await findTemplate(ctx.db.orm, ctx.actor, id, version));
+  return { ...template, files: await attachedFiles(ctx, instructionFileIdsOf(template.definition), `/api/v1/task-templates/${id}`) };
+}
+
+/** An instruction image of any version of a template the caller may see. */
+export async function templateFile(ctx: Ctx, id: string, fileId: string) {
+  await findTemplate(ctx.db.orm, ctx.actor, id);
+  const versions = await ctx.db.orm
+    .select({ definition: taskTemplateVersions.definition })
+    .from(taskTemplateVersions)
+    .where(eq(taskTemplateVersions.templateId, id));
+  return openAttached(ctx, versions.flatMap((v) => instructionFileIdsOf(v.definition)), fileId);
 }
 
 /** The versions of a template, newest first. */
@@ -140,7 +151,7 @@ export async function createTemplate(
 ): Promise<TemplateView> {
   return ctx.db.orm.transaction(async (tx) => {
     const unit = await findUnitInScope(tx, ctx.actor, input.orgUnitId, permissionFor(input.kind));
-    await checkFiles(ctx, answerFileIdsOfDefinition(input.definition), 'body.definition.instructionFileIds');
+    await checkFiles(ctx, instructionFileIdsOf(input.definition), 'body.definition.instructionFileIds');
     const id = newId('tpl');
     await tx.insert(taskTemplates).values({ id, tenantId: ctx.actor.tenantId, orgUnitId: unit.id, kind: input.kind, name: input.name, currentVersion: 1 });
     await tx
@@ -171,7 +182,7 @@ export async function updateTemplate(
     }
     const next = input.definition ? row.version + 1 : row.version;
     if (input.definition) {
-      await checkFiles(ctx, answerFileIdsOfDefinition(input.definition), 'body.definition.instructionFileIds');
+      await checkFiles(ctx, instructionFileIdsOf(input.definition), 'body.definition.instructionFileIds');
       await tx
         .insert(taskTemplateVersions)
         .values({ templateId: id, version: next, tenantId: ctx.actor.tenantId, definition: input.definition, createdBy: ctx.actor.id });

@@ -52,6 +52,8 @@ export interface TaskTemplate {
   archived: boolean;
   definition: TemplateDefinition;
   updatedAt: string;
+  /** Its instruction images (on one template's page). */
+  files?: FileRef[];
 }
 
 export interface LoadWarnings {

@@ -1,6 +1,6 @@
 // Photos and signatures for checklist answers: uploaded to /files first (413 over the size limit, 415 for a
 // wrong type), then attached to the answer by id.
-import { CameraOutlined } from '@ant-design/icons';
+import { CameraOutlined, DeleteOutlined } from '@ant-design/icons';
 import { Button, Image, Space, Upload } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -38,10 +38,12 @@ interface PhotoFieldProps {
   max?: number;
   disabled?: boolean;
   testId?: string;
+  /** Each photo gets a button that takes it off again. */
+  removable?: boolean;
 }
 
 /** A row of photo thumbnails and a camera button (the phone's camera on a phone). */
-export function PhotoField({ value = [], onChange, orgUnitId, known, max = 10, disabled, testId }: PhotoFieldProps) {
+export function PhotoField({ value = [], onChange, orgUnitId, known, max = 10, disabled, testId, removable }: PhotoFieldProps) {
   const { t } = useTranslation();
   const session = useSession();
   const [uploaded, setUploaded] = useState<FileRef[]>([]);
@@ -51,7 +53,21 @@ export function PhotoField({ value = [], onChange, orgUnitId, known, max = 10, d
     <Space wrap data-testid={testId}>
       {value.map((id) => {
         const ref = refs.find((r) => r.id === id);
-        return <Image key={id} width={64} height={64} style={{ objectFit: 'cover' }} src={ref?.url ?? `/api/v1/files/${id}`} alt={ref?.name ?? id} />;
+        const image = <Image width={64} height={64} style={{ objectFit: 'cover' }} src={ref?.url ?? `/api/v1/files/${id}`} alt={ref?.name ?? id} />;
+        if (!removable || disabled) return <span key={id}>{image}</span>;
+        return (
+          <Space key={id} orientation="vertical" size={2} align="center">
+            {image}
+            <Button
+              size="small"
+              type="text"
+              danger
+              icon={<DeleteOutlined />}
+              aria-label={t('operations.task.removePhoto')}
+              onClick={() => onChange?.(value.filter((v) => v !== id))}
+            />
+          </Space>
+        );
       })}
       {!disabled && value.length < max && (
         <Upload

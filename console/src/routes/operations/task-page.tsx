@@ -72,9 +72,11 @@ export function TaskPage() {
       {d.status === 'returned' && d.returnReason && (
         <Alert type="warning" showIcon title={t('operations.task.returned', { reason: d.returnReason })} data-testid="return-reason" />
       )}
-      {d.definition.instructions && (
-        <Card size="small" title={t('operations.task.instructions')}>
-          <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{d.definition.instructions}</Typography.Paragraph>
+      {(d.definition.instructions || d.definition.instructionFileIds.length > 0) && (
+        <Card size="small" title={t('operations.task.instructions')} data-testid="task-instructions">
+          {d.definition.instructions && (
+            <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{d.definition.instructions}</Typography.Paragraph>
+          )}
           {d.files
             .filter((f) => d.definition.instructionFileIds.includes(f.id))
             .map((f) => (

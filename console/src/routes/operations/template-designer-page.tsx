@@ -10,6 +10,7 @@ import { showError, showSuccess } from '../../lib/feedback.ts';
 import { applyFormErrors } from '../../lib/form-errors.ts';
 import { ChecklistItemEditor, type ItemDraft } from './checklist-item-editor.tsx';
 import { opsApi, useOpsMutation, useTemplate } from './operations-queries.ts';
+import { PhotoField } from './photo-upload.tsx';
 import type { ApprovalMode, ChecklistItem, TaskTemplate, TemplateDefinition } from './operations-types.ts';
 
 const routeApi = getRouteApi('/signed-in/operations/templates/$templateId');
@@ -19,6 +20,7 @@ interface DesignerForm {
   kind: 'task' | 'audit';
   orgUnitId: string;
   instructions: string;
+  instructionFileIds: string[];
   estimatedMinutes: number;
   approval: ApprovalMode;
   storeManagerAfterMinutes: number | null;
@@ -60,6 +62,7 @@ function initial(template: TaskTemplate | undefined): Partial<DesignerForm> {
   if (!template)
     return {
       kind: 'task',
+      instructionFileIds: [],
       estimatedMinutes: 15,
       approval: 'none',
       storeManagerAfterMinutes: 0,
@@ -73,6 +76,7 @@ function initial(template: TaskTemplate | undefined): Partial<DesignerForm> {
     kind: template.kind,
     orgUnitId: template.orgUnitId,
     instructions: d.instructions,
+    instructionFileIds: d.instructionFileIds,
     estimatedMinutes: d.estimatedMinutes,
     approval: d.approval,
     ...d.sla,
@@ -90,13 +94,14 @@ export function TemplateDesignerPage() {
   const template = useTemplate(isNew ? undefined : templateId);
   const [form] = Form.useForm<DesignerForm>();
   const kind = Form.useWatch('kind', form);
+  const ownerUnitId = Form.useWatch('orgUnitId', form);
   useEffect(() => {
     if (template.data) form.setFieldsValue(initial(template.data));
   }, [template.data, form]);
   const save = useOpsMutation((v: DesignerForm) => {
     const definition: TemplateDefinition = {
       instructions: v.instructions ?? '',
-      instructionFileIds: template.data?.definition.instructionFileIds ?? [],
+      instructionFileIds: v.instructionFileIds ?? [],
       estimatedMinutes: v.estimatedMinutes,
       approval: v.approval,
       sla: { storeManagerAfterMinutes: v.storeManagerAfterMinutes ?? null, regionManagerAfterMinutes: v.regionManagerAfterMinutes ?? null },
@@ -161,6 +166,10 @@ export function TemplateDesignerPage() {
           </Flex>
           <Form.Item name="instructions" label={t('operations.designer.instructions')}>
             <Input.TextArea autoSize={{ minRows: 2, maxRows: 8 }} />
+          </Form.Item>
+          {/* Images go up under the owner unit, so the owner must be chosen first; every store the task reaches sees them. */}
+          <Form.Item name="instructionFileIds" label={t('operations.designer.instructionImages')} extra={!ownerUnitId && t('operations.designer.ownerFirst')}>
+            <PhotoField orgUnitId={ownerUnitId} known={template.data?.files ?? []} max={20} disabled={!ownerUnitId} removable testId="designer-images" />
           </Form.Item>
           <Flex gap={12} wrap>
             <Form.Item name="estimatedMinutes" label={t('operations.designer.minutes')}>
