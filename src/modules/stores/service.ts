@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { recordAudit } from '../../kernel/audit.ts';
 import { type Actor, can, requireScope } from '../../kernel/auth.ts';
 import { type Ctx, decodeCursor, encodeCursor, likeEscape } from '../../kernel/context.ts';
-import type { Database, Executor } from '../../kernel/db.ts';
-import type pg from 'pg';
+import { type Executor, queryPrepared } from '../../kernel/db.ts';
 import { AppError, notFound } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/ids.ts';
 import { publishEvent } from '../../kernel/outbox.ts';
@@ -74,12 +72,6 @@ async function listFilter(ctx: Ctx, q: Omit<StoreQuery, 'cursor' | 'limit'>): Pr
     where.push(`(s.name ILIKE ${p} OR s.name_en ILIKE ${p} OR s.code ILIKE ${p})`);
   }
   return { where, values, arg };
-}
-
-/** Runs a query as a named prepared statement: each connection parses and plans each shape of it once. */
-async function queryPrepared<T extends pg.QueryResultRow>(db: Database['pool'], prefix: string, text: string, values: unknown[]): Promise<T[]> {
-  const name = `${prefix}_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
-  return (await db.query<T>({ name, text, values })).rows;
 }
 
 const listColumns = `s.id, s.org_unit_id AS "orgUnitId", s.parent_org_unit_id AS "parentOrgUnitId", p.name AS "parentName", s.code, s.name,
