@@ -13,16 +13,10 @@ import { openDatabaseServer } from '../src/kernel/embedded-postgres.ts';
 import { createLogger } from '../src/kernel/logger.ts';
 import { createMetrics } from '../src/kernel/metrics.ts';
 import { seedBenchWorkOrders } from '../src/modules/maintenance/index.ts';
+import { boardSql } from '../src/modules/operations/tasks.ts';
 import { seedTaskInstances } from './operations-seed.ts';
 
 // The SQL the platform's board and compliance routes run (src/modules/operations/tasks.ts, reports.ts), without the platform.
-const boardSqls = [
-  'SELECT id, org_path, code, name, time_zone FROM stores WHERE tenant_id = $1 AND id = $2',
-  `SELECT t.id, t.send_id, t.store_id, s.code, s.name, t.title, t.role, t.status, t.approval, t.opens_at, t.due_at, t.due_date, t.estimated_minutes, t.submitted_at, t.version
-   FROM task_instances t JOIN stores s ON s.id = t.store_id
-   WHERE t.tenant_id = $1 AND t.store_id = $2 AND t.status IN ('open', 'in_progress', 'returned', 'overdue', 'submitted')
-   ORDER BY (t.status = 'overdue') DESC, (t.status = 'submitted'), t.due_at LIMIT 200`,
-];
 const complianceSql = `WITH st AS (
     SELECT store_id, sum(total) AS total, sum(completed) AS completed, sum(on_time) AS on_time, sum(overdue) AS overdue, sum(expired) AS expired
     FROM task_store_day_stats WHERE tenant_id = $1 AND day BETWEEN $2::date AND $3::date GROUP BY store_id)
@@ -153,12 +147,12 @@ export async function runBench(o: { duration: number; connections: number; tasks
     // One quiet execution of each query, timed by PostgreSQL itself: the query's own cost, apart from queueing.
     const to0 = new Date().toISOString().slice(0, 10);
     const from0 = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
-    const plans = [await explain(db, boardSqls[1], [tenantId, storeIds[17]]), await explain(db, complianceSql, [tenantId, from0, to0, `${root.path}%`])];
+    const boardParams = (storeId: string) => [tenantId, storeId, false, [], [], ''];
+    const plans = [await explain(db, boardSql, boardParams(storeIds[17])), await explain(db, complianceSql, [tenantId, from0, to0, `${root.path}%`])];
     const bare = Fastify({ logger: false });
     bare.get<{ Params: { id: string } }>('/board/:id', async (req) => {
-      const out = [];
-      for (const q of boardSqls) out.push((await db.pool.query(q, [tenantId, req.params.id])).rows);
-      return { store: out[0][0], data: out[1] };
+      const rows = (await db.pool.query({ name: 'bench_board', text: boardSql, values: boardParams(req.params.id) })).rows;
+      return { store: { id: req.params.id, code: rows[0].storeCode, name: rows[0].storeName, timeZone: rows[0].timeZone }, data: rows };
     });
     const to = new Date().toISOString().slice(0, 10);
     const from = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);

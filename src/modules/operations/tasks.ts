@@ -50,7 +50,7 @@ export function canApprove(actor: Actor, storePath: string, approval: string): b
  * due time; waiting for approval last), in one round trip. `view=mine` keeps the tasks of the caller's roles at the
  * store (from the grants passed as paths and roles) or assigned to them; with no role there, all of them.
  */
-const boardSql = `SELECT s.org_path AS "orgPath", s.code AS "storeCode", s.name AS "storeName", s.time_zone AS "timeZone",
+export const boardSql = `SELECT s.org_path AS "orgPath", s.code AS "storeCode", s.name AS "storeName", s.time_zone AS "timeZone",
     t.id, t.send_id AS "sendId", t.title, t.role, t.status, t.approval, t.opens_at AS "opensAt", t.due_at AS "dueAt",
     t.due_date::text AS "dueDate", t.estimated_minutes AS "estimatedMinutes", t.submitted_at AS "submittedAt", t.version
   FROM stores s
