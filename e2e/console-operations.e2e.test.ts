@@ -110,6 +110,13 @@ describeInBrowser('operations in the console: HQ sends, a store manager complete
         const picture = page.getByTestId('task-instructions').locator('img');
         await picture.waitFor();
         await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+        // The manager gives it to the store's associate, and the page says so.
+        await page.getByTestId('task-assignee').click();
+        await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '张店员' }).click();
+        await expect
+          .poll(async () => (await server.testApp.db.pool.query('SELECT count(*)::int AS n FROM task_instances WHERE assignee_id IS NOT NULL')).rows[0].n)
+          .toBe(1);
+        await page.getByTestId('task-assignee').filter({ hasText: '张店员' }).waitFor();
         await page.getByTestId('answer-done').click();
         await page.getByTestId('answer-photo').locator('input[type=file]').setInputFiles({ name: 'shelf.png', mimeType: 'image/png', buffer: tinyPng });
         await page.getByTestId('answer-photo').locator('img').first().waitFor();

@@ -115,7 +115,9 @@ export const taskOut = z.object({
   definition: definitionOut,
   files: z.array(fileRefSchema),
   allowed: z.array(z.string()),
-  can: z.object({ execute: z.boolean(), approve: z.boolean() }),
+  /** The person it was given to, when a manager gave it to one. */
+  assignee: z.object({ id: z.string(), name: z.string() }).nullable(),
+  can: z.object({ execute: z.boolean(), approve: z.boolean(), assign: z.boolean() }),
 });
 
 export const auditListItem = z.object({

@@ -18,7 +18,7 @@ export function createOperations(deps: Deps, opts: { notifier?: Notifier } = {})
   const notifier: Notifier = opts.notifier ?? ((n, tx) => notify(deps, n, tx));
   return {
     async routes(app) {
-      await app.register(taskRoutes(deps));
+      await app.register(taskRoutes(deps, notifier));
       await app.register(auditRoutes(deps));
     },
     jobs: [

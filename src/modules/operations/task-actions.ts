@@ -5,10 +5,13 @@ import type { Ctx } from '../../kernel/context.ts';
 import type { Tx } from '../../kernel/db.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { publishEvent } from '../../kernel/outbox.ts';
+import { rolePermissions, roles, unitStaff, userHoldsRoleOver } from '../org/index.ts';
+import { findStoreInScope } from '../stores/index.ts';
 import { type Answers, answerFileIds, answerProblems, type AnswerMode } from './checklist.ts';
 import { checkFiles } from './evidence.ts';
 import { assertTransition, type TaskStatus, taskTransitions, workableStatuses } from './lifecycles.ts';
 import { taskInstances } from './schema.ts';
+import type { Notifier } from './task-clock.ts';
 import { canApprove, definitionOf, findTask, type TaskRow, taskDetail } from './tasks.ts';
 
 /** Refuses answers that do not fit their items: 400 naming each item and what is wrong. */
@@ -158,6 +161,67 @@ export async function decideTask(ctx: Ctx, id: string, body: { decision: 'approv
       ctx.meta,
     );
     await publishEvent(tx, ctx.actor.tenantId, `task.${to}`, { taskId: id, storeId: t.storeId, sendId: t.sendId });
+    return taskDetail(ctx, id, tx);
+  });
+}
+
+/** The roles whose holders work tasks (assignable people hold one of them). */
+const executingRoles = roles.filter((r) => rolePermissions[r].includes('tasks:execute'));
+
+/** Whether the actor gives out the work of the store at `path`: its managers (who approve) and those who send tasks. */
+function canAssign(ctx: Pick<Ctx, 'actor'>, path: string) {
+  return can(ctx.actor, 'tasks:approve', path) || can(ctx.actor, 'tasks:manage', path);
+}
+
+/** The people a task of the store can be given to: its own staff who work tasks. */
+export async function assignableStaff(ctx: Ctx, storeId: string) {
+  const store = await findStoreInScope(ctx.db.orm, ctx.actor, storeId, 'tasks:read');
+  const staff = await unitStaff(ctx.db.orm, ctx.actor.tenantId, store.orgUnitId, executingRoles);
+  return staff.map(({ id, name, role }) => ({ id, name, role }));
+}
+
+/**
+ * Gives a task to one person (or back to its role, with `userId: null`): the store's managers do it while the task is
+ * still to be worked. The person must work tasks at the store (400 otherwise) and hears of it in their inbox.
+ */
+export async function assignTask(ctx: Ctx, id: string, body: { userId: string | null; version?: number }, notifier: Notifier) {
+  return ctx.db.orm.transaction(async (tx) => {
+    const t = await findTask(tx, ctx.actor, id, true);
+    if (!canAssign(ctx, t.orgPath)) throw new AppError('forbidden', 'only the store’s managers give tasks to people');
+    checkVersion(t, body.version);
+    if (!['scheduled', ...workableStatuses].includes(t.status as TaskStatus)) {
+      throw new AppError('conflict', `a ${t.status} task is no longer given to anyone`, { status: t.status });
+    }
+    if (body.userId !== null && !(await userHoldsRoleOver(tx, ctx.actor.tenantId, body.userId, t.orgPath, executingRoles))) {
+      throw new AppError('invalid', 'body.userId: this person does not work tasks at this store', {
+        issues: [{ path: 'body.userId', message: 'does not work tasks at this store' }],
+      });
+    }
+    await tx
+      .update(taskInstances)
+      .set({ assigneeId: body.userId, version: sql`${taskInstances.version} + 1`, updatedAt: new Date() })
+      .where(eq(taskInstances.id, id));
+    await recordAudit(
+      tx,
+      ctx.actor,
+      { action: 'task.assigned', entityType: 'task', entityId: id, orgPath: t.orgPath, before: { assigneeId: t.assigneeId }, after: { assigneeId: body.userId } },
+      ctx.meta,
+    );
+    if (body.userId !== null && body.userId !== t.assigneeId) {
+      await notifier(
+        {
+          tenantId: ctx.actor.tenantId,
+          orgUnitId: t.storeOrgUnitId,
+          to: { userIds: [body.userId] },
+          kind: 'task.assigned',
+          title: `Task for you: ${t.title}`,
+          body: `${t.storeCode} ${t.storeName}: ${ctx.actor.label} gave you “${t.title}”, due ${t.dueAt.toISOString()}.`,
+          link: `/operations/tasks/${id}`,
+          data: { taskId: id, storeId: t.storeId, dueAt: t.dueAt.toISOString() },
+        },
+        tx,
+      );
+    }
     return taskDetail(ctx, id, tx);
   });
 }

@@ -70,6 +70,45 @@ describe('tasks: distribution, execution, approval and the clock', () => {
     expect((await k.call(k.admin, 'PUT', '/api/v1/operations/settings', { weeklyMinutesCap: 10_000 })).statusCode).toBe(200);
   });
 
+  it('lets the store manager give a task to one associate: it leaves the others’ boards and reaches that one’s inbox', async () => {
+    const newUser = async (email: string, orgUnitId: string) => {
+      const res = await k.call(k.admin, 'POST', '/api/v1/users', { email, name: email.split('@')[0], role: 'associate', orgUnitId, password: 'a-long-password-1' });
+      expect(res.statusCode, res.body).toBe(201);
+      return { id: res.json().user.id as string, session: await k.t.signIn(email, 'a-long-password-1') };
+    };
+    const second = await newUser('second.associate@demo.storeos.dev', k.home.orgUnitId);
+    const elsewhere = await newUser('far.associate@demo.storeos.dev', k.otherRegion.orgUnitId);
+    const sent = await k.send(k.admin, { templateId, target: { orgUnitId: k.home.orgUnitId, statuses: allStatuses }, role: 'associate', dueLocal: '2026-12-21T18:00' });
+    const [{ id }] = await k.tasksOf(sent.id);
+    const mine = async (s: typeof k.associate) =>
+      ((await k.call(s, 'GET', `/api/v1/stores/${k.home.id}/tasks`)).json().data as { id: string }[]).map((x) => x.id);
+    expect(await mine(k.associate)).toContain(id);
+    expect(await mine(second.session)).toContain(id);
+
+    const staff = (await k.call(k.manager, 'GET', `/api/v1/stores/${k.home.id}/tasks/assignees`)).json().data as { id: string }[];
+    expect(staff.map((p) => p.id)).toContain(second.id);
+    expect(staff.map((p) => p.id)).not.toContain(elsewhere.id);
+    expect((await k.call(k.associate, 'POST', `/api/v1/tasks/${id}/assign`, { userId: second.id })).statusCode).toBe(403);
+    const far = await k.call(k.manager, 'POST', `/api/v1/tasks/${id}/assign`, { userId: elsewhere.id });
+    expect(far.statusCode).toBe(400);
+    expect(far.json().error.details.issues[0].path).toBe('body.userId');
+    const given = await k.call(k.manager, 'POST', `/api/v1/tasks/${id}/assign`, { userId: second.id, version: 1 });
+    expect(given.statusCode, given.body).toBe(200);
+    expect(given.json()).toMatchObject({ assignee: { id: second.id }, version: 2 });
+    expect((await k.call(k.manager, 'POST', `/api/v1/tasks/${id}/assign`, { userId: null, version: 1 })).statusCode).toBe(409);
+
+    expect(await mine(k.associate)).not.toContain(id);
+    expect(await mine(second.session)).toContain(id);
+    const all = (await k.call(k.associate, 'GET', `/api/v1/stores/${k.home.id}/tasks?view=all`)).json().data as { id: string }[];
+    expect(all.map((x) => x.id)).toContain(id);
+    const inbox = (await k.call(second.session, 'GET', '/api/v1/inbox')).json().data as { kind: string; link: string }[];
+    expect(inbox).toContainEqual(expect.objectContaining({ kind: 'task.assigned', link: `/operations/tasks/${id}` }));
+
+    // Back to the role: on every associate's board again.
+    expect((await k.call(k.manager, 'POST', `/api/v1/tasks/${id}/assign`, { userId: null })).json().assignee).toBeNull();
+    expect(await mine(k.associate)).toContain(id);
+  });
+
   it('checks each answer against its item, asks for photos, and lets one of two approvers win', async () => {
     const sent = await k.send(k.admin, {
       templateId,

@@ -8,7 +8,8 @@ import { templateDefinition } from './checklist.ts';
 import { getSend, listSends, previewSend, sendBody, sendTask, stopSend } from './distribution.ts';
 import { taskStatuses } from './lifecycles.ts';
 import { readSettings, settingsBody, writeSettings } from './settings.ts';
-import { decideTask, saveAnswers, submitTask } from './task-actions.ts';
+import type { Notifier } from './task-clock.ts';
+import { assignableStaff, assignTask, decideTask, saveAnswers, submitTask } from './task-actions.ts';
 import { approvalQueue, listTasks, storeBoard, taskDetail, taskFile } from './tasks.ts';
 import { createTemplate, getTemplate, listTemplates, templateFile, templateKinds, templateVersions, updateTemplate } from './templates.ts';
 
@@ -17,7 +18,7 @@ const answersBody = z.record(z.string().max(40), z.unknown()).refine((a) => Obje
 const version = z.number().int().min(1).optional();
 
 /** Task templates, sends, the store board, task execution and approval, and operations settings under /api/v1. */
-export function taskRoutes(deps: Deps) {
+export function taskRoutes(deps: Deps, notifier: Notifier) {
   const { db } = deps;
   return async (app: HttpApp) => {
     app.get(
@@ -157,6 +158,31 @@ export function taskRoutes(deps: Deps) {
         },
       },
       async (req) => storeBoard(ctxOf(db, req), req.params.id, req.query.view),
+    );
+    app.get(
+      '/stores/:id/tasks/assignees',
+      {
+        schema: {
+          tags,
+          summary: "The store's staff a task can be given to",
+          params: idParams,
+          response: { 200: z.object({ data: z.array(z.object({ id: z.string(), name: z.string(), role: z.string() })) }), ...errors },
+        },
+      },
+      async (req) => ({ data: await assignableStaff(ctxOf(db, req), req.params.id) }),
+    );
+    app.post(
+      '/tasks/:id/assign',
+      {
+        schema: {
+          tags,
+          summary: 'Give a task to one person of the store, or back to its role (userId null); store managers',
+          params: idParams,
+          body: z.strictObject({ userId: z.string().max(64).nullable(), version }),
+          response: { 200: taskOut, ...errors },
+        },
+      },
+      async (req) => assignTask(ctxOf(db, req), req.params.id, req.body, notifier),
     );
     app.get(
       '/tasks',

@@ -3,7 +3,7 @@ import { type Actor, can, requireScope } from '../../kernel/auth.ts';
 import { type Ctx, decodeCursor, encodeCursor } from '../../kernel/context.ts';
 import { type Executor, queryPrepared } from '../../kernel/db.ts';
 import { AppError, notFound } from '../../kernel/errors.ts';
-import { underPaths } from '../org/index.ts';
+import { activeUsers, underPaths } from '../org/index.ts';
 import { stores } from '../stores/index.ts';
 import type { TemplateDefinition } from './checklist.ts';
 import { attachedFiles, openAttached } from './evidence.ts';
@@ -47,8 +47,8 @@ export function canApprove(actor: Actor, storePath: string, approval: string): b
 
 /**
  * The SQL of a store's board: the store, with its open, returned, overdue and submitted tasks (overdue first, then by
- * due time; waiting for approval last), in one round trip. `view=mine` keeps the tasks of the caller's roles at the
- * store (from the grants passed as paths and roles) or assigned to them; with no role there, all of them.
+ * due time; waiting for approval last), in one round trip. `view=mine` keeps the tasks given to the caller, and those
+ * given to no one of the caller's roles at the store (from the grants passed as paths and roles); with no role there, all.
  */
 export const boardSql = `SELECT s.org_path AS "orgPath", s.code AS "storeCode", s.name AS "storeName", s.time_zone AS "timeZone",
     t.id, t.send_id AS "sendId", t.title, t.role, t.status, t.approval, t.opens_at AS "opensAt", t.due_at AS "dueAt",
@@ -59,7 +59,7 @@ export const boardSql = `SELECT s.org_path AS "orgPath", s.code AS "storeCode", 
   LEFT JOIN LATERAL (
     SELECT * FROM task_instances t
     WHERE t.tenant_id = s.tenant_id AND t.store_id = s.id AND t.status IN ('open', 'in_progress', 'returned', 'overdue', 'submitted')
-      AND (NOT $3::boolean OR r.roles IS NULL OR t.role = ANY (r.roles) OR t.assignee_id = $6)
+      AND (NOT $3::boolean OR t.assignee_id = $6 OR (t.assignee_id IS NULL AND (r.roles IS NULL OR t.role = ANY (r.roles))))
     ORDER BY (t.status = 'overdue') DESC, (t.status = 'submitted'), t.due_at LIMIT 200
   ) t ON true
   WHERE s.tenant_id = $1 AND s.id = $2
@@ -202,6 +202,11 @@ export async function taskDetail(ctx: Pick<Ctx, 'db' | 'actor'>, id: string, db:
     definition,
     files,
     allowed: [...taskTransitions[t.status as TaskStatus]],
-    can: { execute: can(ctx.actor, 'tasks:execute', orgPath), approve: canApprove(ctx.actor, orgPath, t.approval) },
+    assignee: t.assigneeId ? ((await activeUsers(db, ctx.actor.tenantId, [t.assigneeId]))[0] ?? null) : null,
+    can: {
+      execute: can(ctx.actor, 'tasks:execute', orgPath),
+      approve: canApprove(ctx.actor, orgPath, t.approval),
+      assign: can(ctx.actor, 'tasks:approve', orgPath) || can(ctx.actor, 'tasks:manage', orgPath),
+    },
   };
 }

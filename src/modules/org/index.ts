@@ -2,7 +2,7 @@
 export { closeAuthCache } from './auth-cache.ts';
 export { createApiKey, revokeApiKey, rootUnitId } from './api-keys.ts';
 export { findUnitInScope, insertOrgUnit, insertOrgUnits, onSubtreeMoved, type OrgUnitRow, renameUnit, underPaths } from './org-units.ts';
-export { activeUsers, type Recipient, roleHolders, userHoldsRoleOver } from './role-holders.ts';
+export { activeUsers, type Recipient, roleHolders, unitStaff, userHoldsRoleOver } from './role-holders.ts';
 export { permissionsOf, type Role, rolePermissions, roles } from './roles.ts';
 export { orgRoutes } from './routes.ts';
 export { orgUnits, tenants, users } from './schema.ts';

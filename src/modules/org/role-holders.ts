@@ -52,3 +52,14 @@ export async function userHoldsRoleOver(db: Executor, tenantId: string, userId: 
     .limit(1);
   return rows.length > 0;
 }
+
+/** Active users granted one of the roles on exactly this unit (a store's own staff), by name. */
+export async function unitStaff(db: Executor, tenantId: string, orgUnitId: string, roles: readonly string[]): Promise<(Recipient & { role: string })[]> {
+  if (roles.length === 0) return [];
+  return db
+    .selectDistinct({ id: users.id, name: users.name, email: users.email, role: grants.role })
+    .from(grants)
+    .innerJoin(users, eq(users.id, grants.userId))
+    .where(and(eq(grants.tenantId, tenantId), eq(grants.orgUnitId, orgUnitId), inArray(grants.role, [...roles]), eq(users.status, 'active')))
+    .orderBy(users.name);
+}

@@ -28,6 +28,7 @@ export const opsKeys = {
   sends: ['operations', 'sends'] as const,
   board: (storeId: string, view: string) => ['operations', 'board', storeId, view] as const,
   task: (id: string) => ['operations', 'task', id] as const,
+  assignees: (storeId: string) => ['operations', 'assignees', storeId] as const,
   approvals: ['operations', 'approvals'] as const,
   audits: ['operations', 'audits'] as const,
   audit: (id: string) => ['operations', 'audit', id] as const,
@@ -59,6 +60,15 @@ export function useBoard(storeId: string | undefined, view: 'mine' | 'all') {
 
 export function useTask(id: string) {
   return useQuery({ queryKey: opsKeys.task(id), queryFn: () => api.get<TaskDetail>(`/tasks/${id}`) });
+}
+
+/** The store's staff a task can be given to (asked only by those who give tasks out). */
+export function useAssignees(storeId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: opsKeys.assignees(storeId),
+    queryFn: async () => (await api.get<{ data: { id: string; name: string; role: string }[] }>(`/stores/${storeId}/tasks/assignees`)).data,
+    enabled,
+  });
 }
 
 export function useApprovals() {
@@ -139,6 +149,7 @@ export const opsApi = {
   send: (body: object) => api.post<TaskSend>('/task-sends', body),
   saveAnswers: (id: string, answers: Answers, version?: number) => api.put<TaskDetail>(`/tasks/${id}/answers`, { answers, version }),
   submit: (id: string, answers: Answers, version?: number) => api.post<TaskDetail>(`/tasks/${id}/submit`, { answers, version }),
+  assign: (id: string, userId: string | null, version?: number) => api.post<TaskDetail>(`/tasks/${id}/assign`, { userId, version }),
   approve: (id: string, version?: number) => api.post<TaskDetail>(`/tasks/${id}/approve`, { version }),
   returnTask: (id: string, reason: string, version?: number) => api.post<TaskDetail>(`/tasks/${id}/return`, { reason, version }),
   startAudit: (templateId: string, storeId: string) => api.post<AuditDetail>('/audits', { templateId, storeId }),

@@ -118,7 +118,8 @@ export interface TaskDetail extends Omit<TaskListItem, 'storeCode' | 'storeName'
   definition: TemplateDefinition;
   files: FileRef[];
   allowed: TaskStatus[];
-  can: { execute: boolean; approve: boolean };
+  assignee: { id: string; name: string } | null;
+  can: { execute: boolean; approve: boolean; assign: boolean };
 }
 
 export interface AuditListItem {

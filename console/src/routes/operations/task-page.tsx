@@ -1,7 +1,7 @@
 // One task: its instructions and checklist answered in place (photos from the phone's camera), saved as a
 // draft or submitted; a manager approves it or returns it with a reason.
 import { getRouteApi } from '@tanstack/react-router';
-import { Alert, Button, Card, Descriptions, Empty, Flex, Input, Modal, Skeleton, Space, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Empty, Flex, Input, Modal, Select, Skeleton, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../lib/api-client.ts';
@@ -9,8 +9,8 @@ import { formatDateTime } from '../../lib/date-format.ts';
 import { showError, showSuccess } from '../../lib/feedback.ts';
 import { useLanguage } from '../../lib/i18n.ts';
 import { ChecklistForm } from './checklist-form.tsx';
-import { opsApi, useOpsMutation, useTask } from './operations-queries.ts';
-import type { Answers } from './operations-types.ts';
+import { opsApi, useAssignees, useOpsMutation, useTask } from './operations-queries.ts';
+import type { Answers, TaskDetail } from './operations-types.ts';
 import { TaskStatusTag } from './task-status.tsx';
 
 const routeApi = getRouteApi('/signed-in/operations/tasks/$taskId');
@@ -25,6 +25,31 @@ export function itemErrors(error: unknown): Record<string, string> {
     if (item) out[item] = issue.message;
   }
   return out;
+}
+
+const assignable = new Set(['scheduled', ...workable]);
+
+/** Who the task is for: its role, or the person a manager gave it to (managers pick here). */
+function AssigneeField({ task }: { task: TaskDetail }) {
+  const { t } = useTranslation();
+  const editable = task.can.assign && assignable.has(task.status);
+  const staff = useAssignees(task.store.id, editable);
+  const assign = useOpsMutation((userId: string | null) => opsApi.assign(task.id, userId, task.version));
+  const roleLabel = t('operations.task.toRole', { role: t(`roles.${task.role}`, { defaultValue: task.role }) });
+  if (!editable) return <>{task.assignee?.name ?? roleLabel}</>;
+  const people = staff.data ?? (task.assignee ? [{ ...task.assignee, role: '' }] : []);
+  return (
+    <Select
+      data-testid="task-assignee"
+      style={{ minWidth: 200, maxWidth: '100%' }}
+      loading={staff.isPending || assign.isPending}
+      value={task.assignee?.id ?? ''}
+      options={[{ value: '', label: roleLabel }, ...people.map((p) => ({ value: p.id, label: p.name }))]}
+      onChange={(value: string) =>
+        assign.mutate(value || null, { onSuccess: () => showSuccess(t('common.saved')), onError: (error) => showError(error) })
+      }
+    />
+  );
 }
 
 /** The task screen. */
@@ -68,6 +93,9 @@ export function TaskPage() {
         <Descriptions.Item label={t('operations.task.due')}>{`${formatDateTime(d.dueAt, language)} · ${d.store.timeZone}`}</Descriptions.Item>
         <Descriptions.Item label={t('operations.task.minutes')}>{d.estimatedMinutes}</Descriptions.Item>
         <Descriptions.Item label={t('operations.task.approval')}>{t(`operations.approval.${d.approval}`)}</Descriptions.Item>
+        <Descriptions.Item label={t('operations.task.assignee')}>
+          <AssigneeField task={d} />
+        </Descriptions.Item>
       </Descriptions>
       {d.status === 'returned' && d.returnReason && (
         <Alert type="warning" showIcon title={t('operations.task.returned', { reason: d.returnReason })} data-testid="return-reason" />
