@@ -53,3 +53,17 @@ export const auditLog = pgTable(
     index('audit_log_entity_idx').on(t.tenantId, t.entityType, t.entityId),
   ],
 );
+
+/**
+ * Fixed-window request counters shared by every node (the public QR form's flood guard): one row per hashed key and
+ * window, pruned a day after the window.
+ */
+export const rateLimitWindows = pgTable(
+  'rate_limit_windows',
+  {
+    key: text('key').notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    hits: integer('hits').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index('rate_limit_windows_start_idx').on(t.windowStart)],
+);

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import type { Deps } from '../../kernel/context.ts';
 import { notFound } from '../../kernel/errors.ts';
 import type { HttpApp } from '../../kernel/http.ts';
+import { sharedRateLimiter } from '../../kernel/rate-limit.ts';
 import { errors, errorSchema, text } from '../../kernel/schemas.ts';
 import { allowedFileTypes, rawUploads, storePublicFile, uploadLengthGuard } from '../files/index.ts';
 import { assetByToken } from './assets.ts';
-import { WindowLimiter } from './rate-limit.ts';
 import { fileRequest } from './requests.ts';
 
 /** How many public calls one address (and one asset's QR code) may make: a flood answers 429. */
@@ -24,8 +24,9 @@ const tokenParams = z.object({ token: z.string().min(8).max(64) });
 /** The request form behind an asset's QR code, under /api/v1/public/assets/:token: no sign-in, rate limited. */
 export function publicFormRoutes(deps: Deps, limits: PublicFormLimits = defaultPublicFormLimits) {
   const { db, config } = deps;
-  const byAddress = new WindowLimiter(limits.perAddress.limit, limits.perAddress.windowMs);
-  const byAsset = new WindowLimiter(limits.perAsset.limit, limits.perAsset.windowMs);
+  // Counted in the database, so a flood spread over the cluster's nodes meets one limit.
+  const byAddress = sharedRateLimiter(db, 'public-form-address', limits.perAddress.limit, limits.perAddress.windowMs);
+  const byAsset = sharedRateLimiter(db, 'public-form-asset', limits.perAsset.limit, limits.perAsset.windowMs);
   const found = async (token: string) => {
     const row = await assetByToken(db.orm, token);
     if (!row) notFound('asset', 'for this code');
@@ -45,7 +46,7 @@ export function publicFormRoutes(deps: Deps, limits: PublicFormLimits = defaultP
         },
       },
       async (req) => {
-        byAddress.take(`get:${req.ip}`);
+        await byAddress.take(`get:${req.ip}`);
         const { asset, storeName } = await found(req.params.token);
         return { assetName: asset.name, category: asset.category, storeName };
       },
@@ -72,9 +73,9 @@ export function publicFormRoutes(deps: Deps, limits: PublicFormLimits = defaultP
         },
       },
       async (req, reply) => {
-        byAddress.take(req.ip);
+        await byAddress.take(req.ip);
         const { asset } = await found(req.params.token);
-        byAsset.take(asset.id);
+        await byAsset.take(asset.id);
         const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const ref = await storePublicFile(
           db.orm,
@@ -102,9 +103,9 @@ export function publicFormRoutes(deps: Deps, limits: PublicFormLimits = defaultP
         },
       },
       async (req, reply) => {
-        byAddress.take(req.ip);
+        await byAddress.take(req.ip);
         const { asset } = await found(req.params.token);
-        byAsset.take(asset.id);
+        await byAsset.take(asset.id);
         return reply.status(201).send(await fileRequest(db, asset, req.body));
       },
     );

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../kernel/errors.ts';
-import { WindowLimiter } from './rate-limit.ts';
 import { nextOccurrence, occurrencesBetween, parseRule } from './recurrence.ts';
 
 describe('RRULE recurrence for PM schedules', () => {
@@ -29,21 +28,5 @@ describe('RRULE recurrence for PM schedules', () => {
       expect(err).toBeInstanceOf(AppError);
       expect((err as AppError).details?.issues).toEqual([expect.objectContaining({ path: 'body.rrule' })]);
     }
-  });
-});
-
-describe('the public form limiter', () => {
-  it('lets `limit` calls through a window, then answers 429 with Retry-After, per key', () => {
-    const limiter = new WindowLimiter(3, 60_000);
-    for (let i = 0; i < 3; i++) limiter.take('a', 1000);
-    let refused: unknown;
-    try {
-      limiter.take('a', 2000);
-    } catch (e) {
-      refused = e;
-    }
-    expect(refused).toMatchObject({ kind: 'rate_limited', headers: { 'retry-after': '59' } });
-    expect(() => limiter.take('b', 2000)).not.toThrow();
-    expect(() => limiter.take('a', 61_001)).not.toThrow();
   });
 });
