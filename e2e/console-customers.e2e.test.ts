@@ -1,7 +1,8 @@
 // The customer data platform in the console: an HQ admin creates a source, sends events through Segment's API
 // with its write key and watches them (and a rejected one) arrive in the live debugger, finds the person by email
-// and opens their 360° page, builds a segment while its live count follows the edits, and switches to Chinese.
-// A marketer on a phone reads people and segments but has no sources.
+// and opens their 360° page, builds a segment while its live count follows the edits, and switches to Chinese;
+// edits a trait by hand and reads who entered a segment and why. A marketer on a phone reads people and segments but
+// has no sources.
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -183,6 +184,62 @@ describeInBrowser('the customer data platform console', () => {
   );
 
   it(
+    'edits a trait by hand with its mistakes shown, reads who entered a segment and why, and names the org unit of a store condition',
+    async () => {
+      const { context, page } = await openPage(admin, { ...desktopChinese, locale: 'en-GB' });
+      try {
+        await page.evaluate(() => localStorage.setItem('storeos.lang', 'en'));
+        // a trait by hand: a number that is not one is refused under its field, then saved and kept in the history
+        await page.goto(`${server.url}/customers/profiles/${profileId}?tab=traits`);
+        await page.getByTestId('trait-add').click();
+        const dialog = page.getByTestId('trait-edit-form');
+        await dialog.getByTestId('trait-edit-key').fill('tier');
+        await dialog.locator('label').filter({ hasText: /^Number$/ }).click();
+        await dialog.getByTestId('trait-edit-value').fill('three');
+        await page.getByTestId('trait-edit-save').click();
+        await dialog.locator('.ant-form-item-explain-error').filter({ hasText: 'Enter a number' }).waitFor();
+        await dialog.getByTestId('trait-edit-value').fill('3');
+        await page.getByTestId('trait-edit-save').click();
+        await page.locator('[data-testid="trait-value"][data-key="tier"]').filter({ hasText: '3' }).waitFor();
+        await dialog.waitFor({ state: 'detached' });
+
+        // the segment's entries: her, when she entered and why
+        const session = await server.testApp.signIn(admin.email);
+        const segments = (await server.testApp.app.inject({ url: '/api/v1/segments', headers: session.headers })).json().data as { id: string; name: string }[];
+        const recent = segments.find((s) => s.name === 'Recent buyers');
+        await page.goto(`${server.url}/customers/segments/${recent?.id}`);
+        const history = page.getByTestId('segment-history');
+        await history.getByTestId('segment-history-person').filter({ hasText: '王芳' }).waitFor();
+        expect(await history.getByTestId('segment-history-kind-tag').first().getAttribute('data-kind')).toBe('entered');
+        expect(await history.locator('tbody').textContent()).toContain('recompute');
+
+        // a store condition names its org unit, not its id
+        const unit = (
+          await server.testApp.db.pool.query<{ id: string; name: string }>(
+            // the console shows the English name where one is set
+            `SELECT id, coalesce(name_en, name) AS name FROM org_units WHERE kind = 'region' ORDER BY path LIMIT 1`,
+          )
+        ).rows[0];
+        const created = await server.testApp.app.inject({
+          method: 'POST',
+          url: '/api/v1/segments',
+          headers: session.headers,
+          payload: { name: 'Region shoppers', definition: { type: 'store', orgUnitId: unit.id, activity: 'visited' } },
+        });
+        expect(created.statusCode, created.body).toBe(201);
+        await page.goto(`${server.url}/customers/segments/${created.json().id}`);
+        const store = page.getByTestId('segment-definition').getByTestId('condition-store');
+        await store.filter({ hasText: unit.name }).waitFor();
+        expect(await store.textContent()).not.toContain(unit.id);
+        await page.screenshot({ path: path.join(screenshots, 'customers-segment-history-en.png'), fullPage: true });
+      } finally {
+        await context.close();
+      }
+    },
+    2 * browserTestTimeout, // the 2-core box is shared: cold pages take longer under load
+  );
+
+  it(
     'lets a marketer on a phone read a person and the segments, without the sources or privacy screens',
     async () => {
       const { context, page } = await openPage(marketer, phoneChinese);
@@ -194,6 +251,12 @@ describeInBrowser('the customer data platform console', () => {
         // nothing sticks out sideways at phone width
         expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
         await page.screenshot({ path: path.join(screenshots, 'customers-profile-phone-zh.png'), fullPage: true });
+        await page.goto(`${server.url}/customers/segments`);
+        await page.getByTestId('segment-name-link').filter({ hasText: 'Recent buyers' }).click();
+        // a segment's entries and exits fit a phone
+        await page.getByTestId('segment-history').getByTestId('segment-history-person').first().waitFor();
+        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+        await page.screenshot({ path: path.join(screenshots, 'customers-segment-phone-zh.png'), fullPage: true });
         await page.goto(`${server.url}/customers/segments`);
         await page.getByTestId('segment-name-link').filter({ hasText: 'Recent buyers' }).waitFor();
         expect(await page.getByTestId('segment-create').count()).toBe(1);

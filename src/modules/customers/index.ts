@@ -10,3 +10,4 @@ export { customerEvents, eventCopyColumns } from './event-table.ts';
 export { sourceChannels, sources } from './schema.ts';
 export { createSource, rotateWriteKey, sourceIdsByName, updateSource } from './sources.ts';
 export { type ConsentChange, consentsOf, recordConsents } from './consent.ts';
+export { editTraits } from './profile-changes.ts';

@@ -45,6 +45,8 @@ export interface CustomerProfiles extends ProfileModule {
   stop(): Promise<void>;
   /** Resolves when committed events are applied and in-process recomputes (without pg-boss) are done (tests, benches). */
   idle(): Promise<void>;
+  /** Adds a listener of each applied slice's events (journeys start on them; it must not throw); answers how to remove it. */
+  onApplied(listener: (events: ProfiledEvent[]) => void): () => void;
 }
 
 const recomputeQueue = 'customer-recompute';
@@ -94,6 +96,7 @@ export function createCustomerProfiles(deps: Deps, opts: ProfileOptions = {}): C
   let waitingEvents = 0;
   let applying: Promise<void> | undefined;
   let appliedSlices = 0;
+  const appliedListeners = new Set<(events: ProfiledEvent[]) => void>();
   let sweep: NodeJS.Timeout | undefined;
   let sweeping: Promise<unknown> | undefined;
   const applyOne = async (tenantId: string, slice: ProfiledEvent[], parts = partsOf(slice)) => {
@@ -102,6 +105,7 @@ export function createCustomerProfiles(deps: Deps, opts: ProfileOptions = {}): C
     try {
       await applyBatch(rt, tenantId, slice, parts);
       opts.onApplied?.(slice);
+      for (const listener of appliedListeners) listener(slice);
     } catch (err) {
       log.error({ err, tenantId, events: slice.length }, 'profile pipeline failed; the profiles are rebuilt from their events on their next event');
       // The parts go with the mark, in one statement: a rebuild reads every event, so replaying them too would count twice.
@@ -220,6 +224,10 @@ export function createCustomerProfiles(deps: Deps, opts: ProfileOptions = {}): C
       boss = undefined;
       await applying;
       await background;
+    },
+    onApplied(listener) {
+      appliedListeners.add(listener);
+      return () => appliedListeners.delete(listener);
     },
     async idle() {
       let seen: Promise<unknown> | undefined;

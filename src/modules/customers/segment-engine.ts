@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type pg from 'pg';
 import type { Database, Executor } from '../../kernel/db.ts';
 import { notifyOutbox } from '../../kernel/outbox.ts';
 import type { ComputedTrait, ComputedTraitDefinition } from './computed-traits.ts';
 import type { SegmentProgress } from './profiles-schema.ts';
 import type { Condition } from './segment-conditions.ts';
-import { type ChangeReason, applyMembershipChanges, type MembershipChange } from './segment-membership.ts';
+import { type ChangeReason, type MembershipChange, membershipEffectsSql } from './segment-membership.ts';
 import { type CompileContext, compileDefinition, nextChangeJoins, nextChangeSql } from './segment-sql.ts';
 
 /** A live segment as the engine evaluates it. */
@@ -80,9 +83,11 @@ export function compileContext(catalog: Catalog, tenantId: string, now: Date, or
 }
 
 /**
- * Evaluates every segment for some profiles and applies the differences (members, history, outbox events), then
- * sets each profile's segment timers to the next instant a window can change its membership. One query evaluates all
- * segments for the whole batch.
+ * Evaluates every segment for some profiles and applies the differences (members, history, daily counts, sizes,
+ * outbox events), then sets each profile's segment timers to the next instant a window can change its membership.
+ * ONE statement does all of it for the whole batch, as a prepared statement named for its text: the text changes only
+ * with the catalog (the segments and their definitions), so each connection plans it once per catalog version and the
+ * event → membership path pays one round trip and no planning (docs/decisions.md).
  */
 export async function evaluateProfiles(
   tx: Executor,
@@ -96,39 +101,52 @@ export async function evaluateProfiles(
   if (catalog.segments.length === 0 || profileIds.length === 0) return [];
   const cx = compileContext(catalog, tenantId, now, orderEvent, profileIds);
   const columns: SQL[] = [];
-  const windowed: boolean[] = [];
+  const verdicts: SQL[] = [];
   catalog.segments.forEach((s, k) => {
     const c = compileDefinition(s.definition, cx);
-    columns.push(sql`${c.predicate} AS ${sql.raw(`m${k}`)}`, sql`${nextChangeSql(c.windows)} AS ${sql.raw(`d${k}`)}`);
-    windowed.push(c.windows.length > 0);
+    const m = sql.raw(`m${k}`);
+    const d = sql.raw(`d${k}`);
+    columns.push(sql`${c.predicate} AS ${m}`, sql`${nextChangeSql(c.windows)} AS ${d}`);
+    verdicts.push(sql`(${s.id}::text, ev.${m}, ev.${d})`);
   });
-  const r = await tx.execute<Record<string, string | boolean | Date | string[] | null>>(sql`
-    SELECT p.id, array(SELECT m.segment_id FROM segment_members m WHERE m.profile_id = p.id) AS current, ${sql.join(columns, sql`, `)} FROM profiles p
-    WHERE p.tenant_id = ${tenantId} AND p.merged_into IS NULL AND p.id = ANY(${sql.param(profileIds)}::text[])`);
-  const isMember = new Set(r.rows.flatMap((x) => (x.current as string[]).map((s) => `${s}|${x.id}`)));
-  const changes: MembershipChange[] = [];
-  const timers: { s: string; p: string; d: string }[] = [];
-  for (const row of r.rows) {
-    const profileId = String(row.id);
-    catalog.segments.forEach((s, k) => {
-      const now = row[`m${k}`] === true;
-      const was = isMember.has(`${s.id}|${profileId}`);
-      if (now !== was) changes.push({ segmentId: s.id, profileId, entered: now });
-      const due = row[`d${k}`];
-      if (windowed[k] && due) timers.push({ s: s.id, p: profileId, d: new Date(due as Date).toISOString() });
-    });
-  }
-  const made = await applyMembershipChanges(tx, tenantId, changes, reason, now);
-  // One statement: drop the timers no longer due, upsert the others (disjoint rows, so no row is touched twice).
-  await tx.execute(sql`
-    WITH x AS (SELECT * FROM unnest(${sql.param(timers.map((t) => t.s))}::text[], ${sql.param(timers.map((t) => t.p))}::text[], ${sql.param(timers.map((t) => t.d))}::text[]) AS x(s, p, d)),
+  const ids = sql`${sql.param(profileIds)}::text[]`;
+  const r = await runPrepared<{ segment_id: string; profile_id: string; entered: boolean }>(
+    tx,
+    sql`
+    WITH ev AS MATERIALIZED (
+      SELECT p.id, ${sql.join(columns, sql`, `)} FROM profiles p WHERE p.tenant_id = ${tenantId} AND p.merged_into IS NULL AND p.id = ANY(${ids})
+    ), want AS (
+      SELECT ev.id AS p, x.s, coalesce(x.m, false) AS m, x.d FROM ev CROSS JOIN LATERAL (VALUES ${sql.join(verdicts, sql`, `)}) AS x(s, m, d)
+    ), ins AS (
+      INSERT INTO segment_members (segment_id, profile_id, tenant_id, entered_at)
+      SELECT s, p, ${tenantId}, ${now.toISOString()}::timestamptz FROM want WHERE m
+      ON CONFLICT DO NOTHING RETURNING segment_id, profile_id, true AS entered
+    ), del AS (
+      DELETE FROM segment_members g USING want w WHERE NOT w.m AND g.segment_id = w.s AND g.profile_id = w.p
+      RETURNING g.segment_id, g.profile_id, false AS entered
+    ), made AS (SELECT * FROM ins UNION ALL SELECT * FROM del)${membershipEffectsSql(tenantId, reason, now)},
+    -- Timers: drop those no longer due, upsert the others (disjoint rows, so no row is touched twice).
     gone AS (
-      DELETE FROM profile_timers t WHERE t.kind = 'segment' AND t.profile_id = ANY(${sql.param(profileIds)}::text[])
-        AND NOT EXISTS (SELECT 1 FROM x WHERE x.s = t.ref_id AND x.p = t.profile_id)
+      DELETE FROM profile_timers t WHERE t.kind = 'segment' AND t.profile_id = ANY(${ids})
+        AND NOT EXISTS (SELECT 1 FROM want w WHERE w.d IS NOT NULL AND w.s = t.ref_id AND w.p = t.profile_id)
+    ), due AS (
+      INSERT INTO profile_timers (kind, ref_id, profile_id, tenant_id, due_at) SELECT 'segment', s, p, ${tenantId}, d FROM want WHERE d IS NOT NULL
+      ON CONFLICT (kind, ref_id, profile_id) DO UPDATE SET due_at = excluded.due_at WHERE profile_timers.due_at IS DISTINCT FROM excluded.due_at
     )
-    INSERT INTO profile_timers (kind, ref_id, profile_id, tenant_id, due_at) SELECT 'segment', s, p, ${tenantId}, d::timestamptz FROM x
-    ON CONFLICT (kind, ref_id, profile_id) DO UPDATE SET due_at = excluded.due_at WHERE profile_timers.due_at IS DISTINCT FROM excluded.due_at`);
+    SELECT segment_id, profile_id, entered FROM made`,
+  );
+  const made = r.rows.map((row) => ({ segmentId: row.segment_id, profileId: row.profile_id, entered: row.entered }));
+  if (made.length > 0) await notifyOutbox(tx);
   return made;
+}
+
+const dialect = new PgDialect();
+
+/** Runs a statement as a named prepared statement, named by a hash of its text (so one name never holds two texts). */
+async function runPrepared<T>(tx: Executor, query: SQL): Promise<pg.QueryResult<T & pg.QueryResultRow>> {
+  const q = dialect.sqlToQuery(query);
+  const name = `seg_${createHash('sha1').update(q.sql).digest('base64url')}`;
+  return (await tx._.session.prepareQuery(q, undefined, name, false).execute()) as pg.QueryResult<T & pg.QueryResultRow>;
 }
 
 /**
@@ -174,7 +192,7 @@ export async function recomputeSegment(db: Database, catalog: Catalog, tenantId:
     return db.pool.query('UPDATE segments SET progress = $2::jsonb WHERE id = $1', [segmentId, JSON.stringify(progress)]);
   };
   await db.pool.query(`UPDATE segments SET status = 'computing', progress = $2::jsonb WHERE id = $1`, [segmentId, JSON.stringify(progress)]);
-  const c = compileDefinition(seg.definition, compileContext(catalog, tenantId, now, orderEvent));
+  const c = compileDefinition(seg.definition, { ...compileContext(catalog, tenantId, now, orderEvent), joinWindows: true });
   const { joins, expr } = nextChangeJoins(c.windows);
   const iso = now.toISOString();
   await db.orm.transaction(async (tx) => {
@@ -188,9 +206,10 @@ export async function recomputeSegment(db: Database, catalog: Catalog, tenantId:
     await tx.execute(sql`ANALYZE seg_eval`);
     await tx.execute(sql`CREATE TEMP TABLE seg_changes (profile_id text, entered boolean) ON COMMIT DROP`);
     await report('entries');
+    // Rows go in in key order (here and below): each index is then written page after page, not at random.
     const ins = await tx.execute(sql`
       WITH ins AS (INSERT INTO segment_members (segment_id, profile_id, tenant_id, entered_at)
-        SELECT ${segmentId}, id, ${tenantId}, ${iso}::timestamptz FROM seg_eval WHERE member ON CONFLICT DO NOTHING RETURNING profile_id)
+        SELECT ${segmentId}, id, ${tenantId}, ${iso}::timestamptz FROM seg_eval WHERE member ORDER BY id ON CONFLICT DO NOTHING RETURNING profile_id)
       INSERT INTO seg_changes SELECT profile_id, true FROM ins`);
     progress.entered = ins.rowCount ?? 0;
     await report('exits');
@@ -202,16 +221,23 @@ export async function recomputeSegment(db: Database, catalog: Catalog, tenantId:
     await report('history');
     await tx.execute(sql`
       INSERT INTO segment_history (tenant_id, segment_id, profile_id, kind, reason, at)
-      SELECT ${tenantId}, ${segmentId}, profile_id, CASE WHEN entered THEN 'entered' ELSE 'exited' END, 'recompute', ${iso}::timestamptz FROM seg_changes`);
+      SELECT ${tenantId}, ${segmentId}, profile_id, CASE WHEN entered THEN 'entered' ELSE 'exited' END, 'recompute', ${iso}::timestamptz FROM seg_changes
+      ORDER BY profile_id`);
     await tx.execute(sql`
       INSERT INTO outbox (tenant_id, topic, payload)
       SELECT ${tenantId}, CASE WHEN entered THEN 'segment.entered' ELSE 'segment.exited' END,
-        jsonb_build_object('segmentId', ${segmentId}::text, 'profileId', profile_id, 'reason', 'recompute', 'at', ${iso}::text) FROM seg_changes`);
+        jsonb_build_object('segmentId', ${segmentId}::text, 'profileId', profile_id, 'reason', 'recompute', 'at', ${iso}::text) FROM seg_changes
+      ORDER BY profile_id`);
     await notifyOutbox(tx);
     await report('timers');
-    await tx.execute(sql`DELETE FROM profile_timers WHERE kind = 'segment' AND ref_id = ${segmentId}`);
+    // Only the timers that changed: a recompute of an unchanged segment writes none.
     await tx.execute(sql`
-      INSERT INTO profile_timers (kind, ref_id, profile_id, tenant_id, due_at) SELECT 'segment', ${segmentId}, id, ${tenantId}, due FROM seg_eval WHERE due IS NOT NULL`);
+      DELETE FROM profile_timers t WHERE t.kind = 'segment' AND t.ref_id = ${segmentId}
+        AND NOT EXISTS (SELECT 1 FROM seg_eval x WHERE x.id = t.profile_id AND x.due IS NOT NULL)`);
+    await tx.execute(sql`
+      INSERT INTO profile_timers (kind, ref_id, profile_id, tenant_id, due_at) SELECT 'segment', ${segmentId}, id, ${tenantId}, due FROM seg_eval WHERE due IS NOT NULL
+      ORDER BY id
+      ON CONFLICT (kind, ref_id, profile_id) DO UPDATE SET due_at = excluded.due_at WHERE profile_timers.due_at IS DISTINCT FROM excluded.due_at`);
     await report('counting');
     await tx.execute(sql`
       INSERT INTO segment_daily_counts (segment_id, day, tenant_id, entered, exited)

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../kernel/db.ts';
 import { notifyOutbox } from '../../kernel/outbox.ts';
 
@@ -26,24 +26,36 @@ export async function applyMembershipChanges(
   if (changes.length === 0) return [];
   const ins = changes.filter((c) => c.entered);
   const del = changes.filter((c) => !c.entered);
-  const iso = at.toISOString();
   // One statement for all of it: this runs on every event, and each round trip is latency.
   const r = await tx.execute<{ segment_id: string; profile_id: string; entered: boolean }>(sql`
     WITH ins AS (
       INSERT INTO segment_members (segment_id, profile_id, tenant_id, entered_at)
-      SELECT s, p, ${tenantId}, ${iso}::timestamptz FROM unnest(${sql.param(ins.map((c) => c.segmentId))}::text[], ${sql.param(ins.map((c) => c.profileId))}::text[]) AS x(s, p)
+      SELECT s, p, ${tenantId}, ${at.toISOString()}::timestamptz FROM unnest(${sql.param(ins.map((c) => c.segmentId))}::text[], ${sql.param(ins.map((c) => c.profileId))}::text[]) AS x(s, p)
       ON CONFLICT DO NOTHING RETURNING segment_id, profile_id, true AS entered
     ), del AS (
       DELETE FROM segment_members m USING unnest(${sql.param(del.map((c) => c.segmentId))}::text[], ${sql.param(del.map((c) => c.profileId))}::text[]) AS x(s, p)
       WHERE m.segment_id = x.s AND m.profile_id = x.p RETURNING m.segment_id, m.profile_id, false AS entered
-    ), made AS (SELECT * FROM ins UNION ALL SELECT * FROM del),
+    ), made AS (SELECT * FROM ins UNION ALL SELECT * FROM del)${membershipEffectsSql(tenantId, reason, at)}
+    SELECT segment_id, profile_id, entered FROM made`);
+  const made = r.rows.map((row) => ({ segmentId: row.segment_id, profileId: row.profile_id, entered: row.entered }));
+  if (made.length > 0) await notifyOutbox(tx);
+  return made;
+}
+
+/**
+ * The common tables that follow a `made (segment_id, profile_id, entered)` of membership changes actually made:
+ * history, daily counts, segment sizes and one `segment.entered` / `segment.exited` outbox event each.
+ */
+export function membershipEffectsSql(tenantId: string, reason: ChangeReason, at: Date): SQL {
+  const iso = at.toISOString();
+  return sql`,
     history AS (
       INSERT INTO segment_history (tenant_id, segment_id, profile_id, kind, reason, at)
-      SELECT ${tenantId}, segment_id, profile_id, CASE WHEN entered THEN 'entered' ELSE 'exited' END, ${reason}, ${iso}::timestamptz FROM made
+      SELECT ${tenantId}, segment_id, profile_id, CASE WHEN entered THEN 'entered' ELSE 'exited' END, ${reason}::text, ${iso}::timestamptz FROM made
     ), per AS (
       SELECT segment_id, count(*) FILTER (WHERE entered)::int AS i, count(*) FILTER (WHERE NOT entered)::int AS o FROM made GROUP BY segment_id
     ), daily AS (
-      INSERT INTO segment_daily_counts (segment_id, day, tenant_id, entered, exited) SELECT segment_id, ${iso.slice(0, 10)}, ${tenantId}, i, o FROM per
+      INSERT INTO segment_daily_counts (segment_id, day, tenant_id, entered, exited) SELECT segment_id, ${iso.slice(0, 10)}::text, ${tenantId}, i, o FROM per
       ON CONFLICT (segment_id, day) DO UPDATE SET entered = segment_daily_counts.entered + excluded.entered, exited = segment_daily_counts.exited + excluded.exited
     ), sizes AS (
       UPDATE segments g SET member_count = g.member_count + per.i - per.o FROM per WHERE g.id = per.segment_id
@@ -51,11 +63,7 @@ export async function applyMembershipChanges(
       INSERT INTO outbox (tenant_id, topic, payload)
       SELECT ${tenantId}, CASE WHEN entered THEN 'segment.entered' ELSE 'segment.exited' END,
         jsonb_build_object('segmentId', segment_id, 'profileId', profile_id, 'reason', ${reason}::text, 'at', ${iso}::text) FROM made
-    )
-    SELECT segment_id, profile_id, entered FROM made`);
-  const made = r.rows.map((row) => ({ segmentId: row.segment_id, profileId: row.profile_id, entered: row.entered }));
-  if (made.length > 0) await notifyOutbox(tx);
-  return made;
+    )`;
 }
 
 /** Takes profiles out of every segment (merged away, deleted) and drops their segment timers. */

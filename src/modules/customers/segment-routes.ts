@@ -138,10 +138,10 @@ export function segmentRoutes(m: ProfileModule) {
       {
         schema: {
           tags,
-          summary: 'Entries and exits, newest first',
+          summary: 'Entries and exits (who, when, why: event, timer, recompute, merged, deleted, rebuild), newest first; `kind` keeps one of the two',
           params: idParams,
-          querystring: z.object(pageQuery),
-          response: { 200: page(z.object({ profileId: z.string(), kind: z.string(), reason: z.string(), at: z.date() })), ...errors },
+          querystring: z.object({ ...pageQuery, kind: z.enum(['entered', 'exited']).optional() }),
+          response: { 200: page(z.object({ profileId: z.string(), kind: z.string(), reason: z.string(), at: z.date(), traits: json })), ...errors },
         },
       },
       async (req) => segmentHistory(ctxOf(db, req), req.params.id, req.query),

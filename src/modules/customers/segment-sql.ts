@@ -14,6 +14,11 @@ export interface CompileContext {
   now: Date;
   /** Restrict event subqueries to these profiles (a batch); undefined for the whole tenant. */
   scope?: string[];
+  /**
+   * Whole tenant (recompute): each time window is read once, by the grouped join of `nextChangeJoins` (`w0`, `w1`, …)
+   * that answers both its event count and its next change, instead of once for the predicate and once for the timer.
+   */
+  joinWindows?: boolean;
   /** Computed traits by key: id and kind (a count reads 0 for a person with no row). */
   traitIds: Map<string, { id: string; kind: string }>;
   /** Definitions of other segments, for `segment` conditions. */
@@ -25,6 +30,8 @@ export interface CompileContext {
 
 /** A time window an event condition reads: a membership can change when its oldest (or newest) event leaves it. */
 export interface EventWindow {
+  /** Its alias in `nextChangeJoins`: `w` and its index. */
+  alias: string;
   from: SQL;
   match: SQL;
   agg: 'min' | 'max';
@@ -50,9 +57,27 @@ function scopeSql(cx: CompileContext, column: SQL): SQL {
   return cx.scope ? sql` AND ${column} = ANY(${sql.param(cx.scope)}::text[])` : sql``;
 }
 
+function countOp(op: string): SQL {
+  return { gte: sql`>=`, gt: sql`>`, eq: sql`=`, lte: sql`<=`, lt: sql`<` }[op] ?? sql`>=`;
+}
+
 function countSql(op: string, value: number): SQL {
-  const cmp = { gte: sql`>=`, gt: sql`>`, eq: sql`=`, lte: sql`<=`, lt: sql`<` }[op] ?? sql`>=`;
-  return sql`count(*) ${cmp} ${value}`;
+  return sql`count(*) ${countOp(op)} ${value}`;
+}
+
+/** Adds a window; answers its count of events as the join of `nextChangeJoins` gives it (0 for none). */
+function addWindow(windows: EventWindow[], w: Omit<EventWindow, 'alias'>): SQL {
+  const alias = `w${windows.length}`;
+  windows.push({ ...w, alias });
+  return sql`coalesce(${sql.raw(alias)}.n, 0)`;
+}
+
+/** Whether a count test means "at least one". */
+const atLeastOnce = (op: string, value: number) => (op === 'gte' && value === 1) || (op === 'gt' && value === 0);
+
+/** The time of a person's newest matching event (a scalar subquery: its ORDER BY … LIMIT 1 scans partitions newest first). */
+function newestSql(from: SQL, match: SQL): SQL {
+  return sql`(SELECT e.ts FROM ${from} WHERE ${match} AND e.profile_id = p.id ORDER BY e.ts DESC LIMIT 1)`;
 }
 
 function countPasses(op: string, n: number, value: number): boolean {
@@ -101,17 +126,23 @@ function compile(c: Condition, cx: CompileContext, windows: EventWindow[], stack
       const from = sql`customer_events e`;
       const match = sql`e.tenant_id = ${cx.tenantId} AND e.event = ${c.event} AND ${filtersSql(c.where)}`;
       const count = c.count ?? { op: 'gte', value: 1 };
+      // A batch's few people, "did it at least once": each person's newest matching event, partitions newest first,
+      // stopping at the first found, instead of every matching event of theirs in every partition.
+      const newest = cx.scope !== undefined && atLeastOnce(count.op, count.value);
       if (c.withinDays) {
         const inWindow = sql`${match} AND e.ts > ${daysBefore(cx.now, c.withinDays)}`;
-        windows.push({ from, match: inWindow, agg: 'min', days: c.withinDays });
-        return countedSql(cx, from, inWindow, count.op, count.value);
+        const n = addWindow(windows, { from, match: inWindow, agg: 'min', days: c.withinDays });
+        return cx.joinWindows ? sql`(${n} ${countOp(count.op)} ${count.value})` : countedSql(cx, from, inWindow, count.op, count.value);
       }
       if (c.notWithinDays) {
         const recent = sql`${match} AND e.ts > ${daysBefore(cx.now, c.notWithinDays)}`;
-        windows.push({ from, match: recent, agg: 'max', days: c.notWithinDays });
-        return sql`(${countedSql(cx, from, match, count.op, count.value)} AND p.id NOT IN (SELECT e.profile_id FROM ${from} WHERE ${recent}${scopeSql(cx, sql`e.profile_id`)}))`;
+        const n = addWindow(windows, { from, match: recent, agg: 'max', days: c.notWithinDays });
+        // Nothing recent first: someone who just did it is answered from the newest partition alone.
+        if (newest) return sql`(${newestSql(from, recent)} IS NULL AND ${newestSql(from, match)} IS NOT NULL)`;
+        const none = cx.joinWindows ? sql`${n} = 0` : sql`p.id NOT IN (SELECT e.profile_id FROM ${from} WHERE ${recent}${scopeSql(cx, sql`e.profile_id`)})`;
+        return sql`(${countedSql(cx, from, match, count.op, count.value)} AND ${none})`;
       }
-      return countedSql(cx, from, match, count.op, count.value);
+      return newest ? sql`${newestSql(from, match)} IS NOT NULL` : countedSql(cx, from, match, count.op, count.value);
     }
     case 'store': {
       const path = cx.orgPaths.get(c.orgUnitId);
@@ -124,8 +155,8 @@ function compile(c: Condition, cx: CompileContext, windows: EventWindow[], stack
       const from = sql`customer_events e JOIN stores s ON s.id = e.store_id`;
       const bought = c.activity === 'purchased' ? sql` AND e.event = ${cx.orderEvent}` : sql``;
       const match = sql`e.tenant_id = ${cx.tenantId} AND s.org_path LIKE ${like}${bought} AND e.ts > ${daysBefore(cx.now, c.withinDays)}`;
-      windows.push({ from, match, agg: 'min', days: c.withinDays });
-      return sql`p.id IN (SELECT e.profile_id FROM ${from} WHERE ${match}${scopeSql(cx, sql`e.profile_id`)})`;
+      const n = addWindow(windows, { from, match, agg: 'min', days: c.withinDays });
+      return cx.joinWindows ? sql`${n} > 0` : sql`p.id IN (SELECT e.profile_id FROM ${from} WHERE ${match}${scopeSql(cx, sql`e.profile_id`)})`;
     }
     case 'consent': {
       const one = (channel: string) =>
@@ -152,18 +183,18 @@ export function nextChangeSql(windows: EventWindow[]): SQL {
   return sql`least(${sql.join(parts, sql`, `)})`;
 }
 
-/** The same for a whole tenant: one grouped subquery per window, joined (full recompute). */
+/** The same for a whole tenant: one grouped subquery per window, joined, with its count too (`joinWindows`; full recompute). */
 export function nextChangeJoins(windows: EventWindow[]): { joins: SQL; expr: SQL } {
   if (windows.length === 0) return { joins: sql``, expr: sql`NULL::timestamptz` };
   const joins = windows.map(
-    (w, k) =>
-      sql` LEFT JOIN (SELECT e.profile_id, ${w.agg === 'min' ? sql`min(e.ts)` : sql`max(e.ts)`} + make_interval(days => ${w.days}) AS at FROM ${w.from}
-        WHERE ${w.match} GROUP BY e.profile_id) ${sql.raw(`w${k}`)} ON ${sql.raw(`w${k}`)}.profile_id = p.id`,
+    (w) =>
+      sql` LEFT JOIN (SELECT e.profile_id, count(*) AS n, ${w.agg === 'min' ? sql`min(e.ts)` : sql`max(e.ts)`} + make_interval(days => ${w.days}) AS at FROM ${w.from}
+        WHERE ${w.match} GROUP BY e.profile_id) ${sql.raw(w.alias)} ON ${sql.raw(w.alias)}.profile_id = p.id`,
   );
   return {
     joins: sql.join(joins, sql``),
     expr: sql`least(${sql.join(
-      windows.map((_, k) => sql.raw(`w${k}.at`)),
+      windows.map((w) => sql.raw(`${w.alias}.at`)),
       sql`, `,
     )})`,
   };

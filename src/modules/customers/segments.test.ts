@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProfileTestApp, type ProfileTestApp } from './profile-test-kit.ts';
+import { evaluateProfiles } from './segment-engine.ts';
 
 let t: ProfileTestApp;
 let admin: Record<string, string>;
@@ -87,6 +88,34 @@ describe('segment conditions', () => {
         ],
       }),
     ).toBe(1);
+  });
+
+  it('recomputes windowed and "ever" conditions to the same members as the estimate and the per-event evaluation', async () => {
+    const store0 = await storeUnit(t.storeIds[0]);
+    const definitions = [
+      { type: 'event', event: 'Product Viewed', count: { op: 'gte', value: 3 }, withinDays: 7 },
+      { type: 'event', event: 'Product Viewed', count: { op: 'lt', value: 3 }, withinDays: 7 },
+      { type: 'event', event: 'Order Completed', notWithinDays: 30 },
+      { type: 'event', event: 'Order Completed', count: { op: 'gt', value: 0 }, notWithinDays: 3 },
+      { type: 'event', event: 'Order Completed', where: [{ property: 'total', op: 'gt', value: 1000 }] },
+      { type: 'not', condition: { type: 'event', event: 'Product Viewed' } },
+      { type: 'store', orgUnitId: store0, activity: 'purchased', withinDays: 30 },
+      { type: 'or', conditions: [boughtIn30, { type: 'not', condition: { type: 'event', event: 'Order Completed', notWithinDays: 30 } }] },
+    ];
+    for (const definition of definitions) {
+      const created = await t.app.inject({ method: 'POST', url: '/api/v1/segments', headers: admin, payload: { name: 'windows', definition } });
+      const seg = created.json().id;
+      await t.profiles.idle();
+      const recomputed = await members(seg);
+      expect(recomputed, JSON.stringify(definition)).toHaveLength(await selected(definition));
+      // The per-event path (one statement for the batch) keeps them as they are.
+      await t.db.orm.transaction(async (tx) => {
+        const catalog = await t.profiles.rt.catalog.get(t.tenantId);
+        await evaluateProfiles(tx, catalog, t.tenantId, [ids.p1, ids.p2, ids.p3], t.profiles.rt.clock.now(), 'event', 'Order Completed');
+      });
+      expect(await members(seg), JSON.stringify(definition)).toEqual(recomputed);
+      await t.app.inject({ method: 'DELETE', url: `/api/v1/segments/${seg}`, headers: admin });
+    }
   });
 
   it('refuses a malformed definition and a segment that refers to itself', async () => {

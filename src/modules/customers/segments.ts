@@ -223,16 +223,17 @@ export async function exportMembers(ctx: Ctx, id: string): Promise<Readable> {
 }
 
 /** Entries and exits of a segment, newest first. */
-export async function segmentHistory(ctx: Ctx, id: string, q: { cursor?: string; limit: number }) {
+export async function segmentHistory(ctx: Ctx, id: string, q: { cursor?: string; limit: number; kind?: 'entered' | 'exited' }) {
   requireScope(ctx.actor, 'customers:read');
   await load(ctx.db.orm, ctx.actor.tenantId, id);
   const after = decodeCursor(q.cursor, 1);
-  const r = await ctx.db.orm.execute<{ id: number; profile_id: string; kind: string; reason: string; at: Date }>(sql`
-    SELECT h.id, h.profile_id, h.kind, h.reason, h.at FROM segment_history h JOIN profiles p ON p.id = h.profile_id
-    WHERE h.segment_id = ${id} AND ${visibleSql(ctx.actor)}${after ? sql` AND h.id < ${Number(after[0])}` : sql``} ORDER BY h.id DESC LIMIT ${q.limit + 1}`);
+  const r = await ctx.db.orm.execute<{ id: number; profile_id: string; kind: string; reason: string; at: Date; traits: Record<string, unknown> }>(sql`
+    SELECT h.id, h.profile_id, h.kind, h.reason, h.at, p.traits FROM segment_history h JOIN profiles p ON p.id = h.profile_id
+    WHERE h.segment_id = ${id} AND ${visibleSql(ctx.actor)}${q.kind ? sql` AND h.kind = ${q.kind}` : sql``}${after ? sql` AND h.id < ${Number(after[0])}` : sql``}
+    ORDER BY h.id DESC LIMIT ${q.limit + 1}`);
   const rows = r.rows.slice(0, q.limit);
   return {
-    data: rows.map((h) => ({ profileId: h.profile_id, kind: h.kind, reason: h.reason, at: new Date(h.at) })),
+    data: rows.map((h) => ({ profileId: h.profile_id, kind: h.kind, reason: h.reason, at: new Date(h.at), traits: h.traits })),
     nextCursor: r.rows.length > q.limit ? encodeCursor([rows[rows.length - 1].id]) : null,
   };
 }

@@ -210,6 +210,18 @@ export interface SegmentMember {
   traits: Record<string, unknown>;
 }
 
+/** Why a membership changed (segment_history.reason). */
+export const membershipReasons = ['event', 'timer', 'recompute', 'merged', 'deleted', 'rebuild'] as const;
+
+/** An entry into or exit from a segment: who, when, why. */
+export interface SegmentChange {
+  profileId: string;
+  kind: 'entered' | 'exited';
+  reason: (typeof membershipReasons)[number];
+  at: string;
+  traits: Record<string, unknown>;
+}
+
 export interface SegmentSize {
   day: string;
   size: number;

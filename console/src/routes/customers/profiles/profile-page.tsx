@@ -15,6 +15,7 @@ import type { Profile } from '../customer-types.ts';
 import { type PrivacyKind, PrivacyRequestDialog } from '../privacy/privacy-request-dialog.tsx';
 import type { ProfileTab } from '../routes.ts';
 import { ProfileMessagesCard } from '../../marketing/profile-messages-card.tsx';
+import { ProfileJourneysCard } from '../../marketing/journey-profile-card.tsx';
 import { ActivityCard } from './activity-card.tsx';
 import { ConsentCard } from './consent-card.tsx';
 import { IdentitiesCard } from './identities-card.tsx';
@@ -155,6 +156,7 @@ export function ProfilePage() {
               <ActivityCard profileId={p.id} />
               <ConsentCard profileId={p.id} consents={p.consents} />
               <ProfileMessagesCard profileId={p.id} />
+              <ProfileJourneysCard profileId={p.id} />
             </Space>
           </Col>
         </Row>

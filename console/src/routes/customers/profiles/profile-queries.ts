@@ -83,11 +83,12 @@ export function useRfmDistribution() {
   return useQuery({ queryKey: profileKeys.rfm, queryFn: () => api.get<RfmDistribution>('/profiles/rfm-distribution'), staleTime: 60_000 });
 }
 
-/** A write about a person: afterwards everything shown about people reloads. */
-export function useProfileMutation<TVariables, TResult>(write: (variables: TVariables) => Promise<TResult>) {
+/** A write about a person: afterwards everything shown about people reloads. `silent`: the caller shows its errors. */
+export function useProfileMutation<TVariables, TResult>(write: (variables: TVariables) => Promise<TResult>, meta?: { silent?: boolean }) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: write,
+    meta,
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: profileKeys.all });
     },

@@ -1,14 +1,18 @@
-// A person's traits (latest by event time) with their history, and their computed traits.
-import { Card, Descriptions, Empty, Select, Skeleton, Space, Table, Typography } from 'antd';
+// A person's traits (latest by event time) with their history, and their computed traits; those who may write about
+// customers set or remove a trait by hand.
+import { EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Card, Descriptions, Empty, Select, Skeleton, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useAuth } from '../../../lib/auth.tsx';
 import { formatDateTime } from '../../../lib/date-format.ts';
 import { useLanguage } from '../../../lib/i18n.ts';
 import { formatValue } from '../customer-labels.tsx';
 import type { Profile, TraitChange } from '../customer-types.ts';
 import { useTraitHistory } from './profile-queries.ts';
+import { TraitEditDialog } from './trait-edit-dialog.tsx';
 
-function ValueList({ values, testId }: { values: Record<string, unknown>; testId: string }) {
+function ValueList({ values, testId, onEdit }: { values: Record<string, unknown>; testId: string; onEdit?: (key: string) => void }) {
   const { t } = useTranslation();
   const keys = Object.keys(values).sort();
   if (keys.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('customers.traits.none')} />;
@@ -16,7 +20,12 @@ function ValueList({ values, testId }: { values: Record<string, unknown>; testId
     <Descriptions column={{ xs: 1, sm: 2 }} size="small" bordered data-testid={testId}>
       {keys.map((key) => (
         <Descriptions.Item key={key} label={key}>
-          <span style={{ wordBreak: 'break-all' }}>{formatValue(values[key])}</span>
+          <span style={{ wordBreak: 'break-all' }} data-testid="trait-value" data-key={key}>
+            {formatValue(values[key])}
+          </span>
+          {onEdit && (
+            <Button type="link" size="small" icon={<EditOutlined />} onClick={() => onEdit(key)} aria-label={t('customers.traitEdit.title')} data-testid="trait-edit" />
+          )}
         </Descriptions.Item>
       ))}
     </Descriptions>
@@ -27,16 +36,30 @@ function ValueList({ values, testId }: { values: Record<string, unknown>; testId
 export function TraitsCard({ profile }: { profile: Profile }) {
   const { t } = useTranslation();
   const language = useLanguage();
+  const { can } = useAuth();
   const history = useTraitHistory(profile.id);
+  // The dialog: closed, a new trait (''), or an existing one by key.
+  const [editing, setEditing] = useState<string | null>(null);
+  const write = can('customers:write');
   const [key, setKey] = useState<string | undefined>();
   const keys = [...new Set((history.data ?? []).map((h) => h.key))].sort();
   const rows = (history.data ?? []).filter((h) => !key || h.key === key);
 
   return (
     <Space orientation="vertical" size={16} style={{ display: 'flex' }}>
-      <Card title={t('customers.traits.title')}>
-        <ValueList values={profile.traits} testId="profile-traits" />
+      <Card
+        title={t('customers.traits.title')}
+        extra={
+          write && (
+            <Button icon={<PlusOutlined />} onClick={() => setEditing('')} data-testid="trait-add">
+              {t('customers.traitEdit.add')}
+            </Button>
+          )
+        }
+      >
+        <ValueList values={profile.traits} testId="profile-traits" onEdit={write ? setEditing : undefined} />
       </Card>
+      {editing !== null && <TraitEditDialog profile={profile} initialKey={editing || undefined} onClose={() => setEditing(null)} />}
       <Card title={t('customers.traits.computed')}>
         <ValueList values={profile.computedTraits} testId="profile-computed-traits" />
       </Card>

@@ -1,6 +1,9 @@
 // A definition in words, as a nested list: what a marketer reads instead of JSON.
 import type { TFunction } from 'i18next';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useLanguage } from '../../../lib/i18n.ts';
+import { orgUnitName, useOrgUnits } from '../../../lib/org-units.ts';
 import { formatValue } from '../customer-labels.tsx';
 import type { Condition, FilterValue, ValueOp } from '../customer-types.ts';
 
@@ -9,8 +12,11 @@ function test(t: TFunction, op: ValueOp, value: FilterValue | undefined): string
   return op === 'exists' || op === 'not_exists' ? t(`customers.op.${op}`) : `${t(`customers.op.${op}`)} ${shown}`;
 }
 
+/** The name of an org unit by its id (the id itself when the caller cannot see the unit). */
+export type UnitName = (orgUnitId: string) => string;
+
 /** One leaf in words. */
-export function describeLeaf(t: TFunction, c: Condition): string {
+export function describeLeaf(t: TFunction, c: Condition, unitName: UnitName = (id) => id): string {
   switch (c.type) {
     case 'trait':
       return `${t('customers.conditionType.trait')} ${c.trait} ${test(t, c.op, c.value)}`;
@@ -27,7 +33,7 @@ export function describeLeaf(t: TFunction, c: Condition): string {
       return parts.join(' · ');
     }
     case 'store':
-      return `${t(`customers.builder.${c.activity}`)} ${c.orgUnitId}${c.withinDays ? ` · ${t('customers.builder.within')} ${c.withinDays} ${t('customers.builder.days')}` : ''}`;
+      return `${t(`customers.builder.${c.activity}`)} ${unitName(c.orgUnitId)}${c.withinDays ? ` · ${t('customers.builder.within')} ${c.withinDays} ${t('customers.builder.days')}` : ''}`;
     case 'consent':
       return `${t('customers.conditionType.consent')} ${c.purpose} ${c.channel ?? '*'} ${c.granted ? t('customers.builder.granted') : t('customers.builder.withdrawn')}`;
     case 'segment':
@@ -37,8 +43,18 @@ export function describeLeaf(t: TFunction, c: Condition): string {
   }
 }
 
-/** The definition as a nested list. */
+/** The definition as a nested list; store conditions name their org unit. */
 export function ConditionSummary({ value }: { value: Condition }) {
+  const language = useLanguage();
+  const units = useOrgUnits();
+  const unitName = useMemo<UnitName>(() => {
+    const byId = new Map((units.data ?? []).map((u) => [u.id, `${orgUnitName(u, language)} (${u.code})`]));
+    return (id) => byId.get(id) ?? id;
+  }, [units.data, language]);
+  return <Summary value={value} unitName={unitName} />;
+}
+
+function Summary({ value, unitName }: { value: Condition; unitName: UnitName }) {
   const { t } = useTranslation();
   if (value.type === 'and' || value.type === 'or') {
     return (
@@ -48,7 +64,7 @@ export function ConditionSummary({ value }: { value: Condition }) {
           {value.conditions.map((c, index) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: conditions have no identity but their place
             <li key={index}>
-              <ConditionSummary value={c} />
+              <Summary value={c} unitName={unitName} />
             </li>
           ))}
         </ul>
@@ -58,9 +74,9 @@ export function ConditionSummary({ value }: { value: Condition }) {
   if (value.type === 'not') {
     return (
       <div>
-        <strong>{t('customers.builder.not')}</strong> <ConditionSummary value={value.condition} />
+        <strong>{t('customers.builder.not')}</strong> <Summary value={value.condition} unitName={unitName} />
       </div>
     );
   }
-  return <span>{describeLeaf(t, value)}</span>;
+  return <span data-testid={value.type === 'store' ? 'condition-store' : undefined}>{describeLeaf(t, value, unitName)}</span>;
 }

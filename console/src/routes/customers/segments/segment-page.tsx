@@ -1,8 +1,9 @@
 // One segment: its definition in words, size and recompute progress, size over time, members a page at a time with
-// CSV export; edit, recompute and delete for those who manage segments.
+// CSV export, who entered and left when and why; edit, recompute and delete for those who manage segments.
 import { DeleteOutlined, DownloadOutlined, EditOutlined, ReloadOutlined } from '@ant-design/icons';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { Breadcrumb, Button, Card, Col, Descriptions, Empty, Flex, Popconfirm, Result, Row, Skeleton, Space, Statistic, Table, Typography } from 'antd';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, apiUrl } from '../../../lib/api-client.ts';
 import { useAuth } from '../../../lib/auth.tsx';
@@ -12,6 +13,7 @@ import { useLanguage } from '../../../lib/i18n.ts';
 import { formatValue, personName } from '../customer-labels.tsx';
 import type { Segment, SegmentMember } from '../customer-types.ts';
 import { ConditionSummary } from './condition-summary.tsx';
+import { SegmentHistoryCard } from './segment-history-card.tsx';
 import { useSegment, useSegmentMembers, useSegmentMutation } from './segment-queries.ts';
 import { SegmentSizesCard } from './segment-sizes-card.tsx';
 import { SegmentStatus } from './segment-status.tsx';
@@ -23,6 +25,15 @@ function MembersCard({ segment }: { segment: Segment }) {
   const language = useLanguage();
   const members = useSegmentMembers(segment.id);
   const rows = members.data?.pages.flatMap((page) => page.data) ?? [];
+  // The list is read once; when a computation ends or the count moves, read it again so it matches the count.
+  const { refetch } = members;
+  const seen = useRef(`${segment.status}:${segment.memberCount}`);
+  useEffect(() => {
+    const now = `${segment.status}:${segment.memberCount}`;
+    if (now === seen.current) return;
+    seen.current = now;
+    if (segment.status !== 'computing') void refetch();
+  }, [segment.status, segment.memberCount, refetch]);
   return (
     <Card
       title={t('customers.segments.membersTitle')}
@@ -161,6 +172,7 @@ export function SegmentPage() {
         </Col>
       </Row>
       <MembersCard segment={s} />
+      <SegmentHistoryCard segmentId={s.id} />
     </Space>
   );
 }

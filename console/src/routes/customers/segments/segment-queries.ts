@@ -1,10 +1,10 @@
-// Segments: the list, one segment (polled while it recomputes), members, sizes, the live preview of a definition
+// Segments: the list, one segment (polled while it recomputes), members, entries and exits, sizes, the live preview of a definition
 // being edited, and writes that reload them.
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../../../lib/api-client.ts';
 import type { Page } from '../../../lib/api-types.ts';
-import type { Condition, Segment, SegmentMember, SegmentPreview, SegmentSize } from '../customer-types.ts';
+import type { Condition, Segment, SegmentChange, SegmentMember, SegmentPreview, SegmentSize } from '../customer-types.ts';
 
 export const segmentKeys = {
   all: ['segments'] as const,
@@ -39,6 +39,16 @@ export function useSegmentMembers(id: string) {
   return useInfiniteQuery({
     queryKey: segmentKeys.of(id, 'members'),
     queryFn: ({ pageParam }) => api.get<Page<SegmentMember>>(`/segments/${id}/members`, { cursor: pageParam, limit: 50 }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+/** A segment's entries and exits, newest first, a page at a time; `kind` keeps one of the two. */
+export function useSegmentHistory(id: string, kind: SegmentChange['kind'] | undefined) {
+  return useInfiniteQuery({
+    queryKey: [...segmentKeys.of(id, 'history'), kind ?? 'all'],
+    queryFn: ({ pageParam }) => api.get<Page<SegmentChange>>(`/segments/${id}/history`, { cursor: pageParam, limit: 30, kind }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
