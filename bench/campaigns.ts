@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,7 +11,9 @@ import { createLogger } from '../src/kernel/logger.ts';
 import { createMetrics } from '../src/kernel/metrics.ts';
 import { createMarketing } from '../src/modules/marketing/index.ts';
 import { SinkAdapter } from '../src/modules/marketing/channels/sink.ts';
-import { checkTemplate, renderTemplate } from '../src/modules/marketing/template-language.ts';
+import { checkTemplate, compileTemplate } from '../src/modules/marketing/template-language.ts';
+import { cpuSeconds, withDescendants } from './cpu-usage.ts';
+import { runJourneyBench } from './journeys.ts';
 
 const body = '{{ traits.name | default: "朋友" }}，{{ store.name }} 今天 {{ store.hours_today }} 营业，冰箱保养季 https://shop.example.com/fridges';
 
@@ -18,8 +21,8 @@ const body = '{{ traits.name | default: "朋友" }}，{{ store.name }} 今天 {{
  * `storeos bench campaigns`: a segment of `--profiles` people (1,000,000 by default; 90 % consented, 10 % held out)
  * sent through the sink adapter by the real send loop — planned in one statement, claimed, consent- and cap-checked,
  * personalised (traits, preferred store with today's hours), link-tracked and handed over. The figure: messages
- * handed over per second. The baseline, in the same run: rendering and handing the same number to a sink in memory,
- * with no database (the ceiling the loop approaches).
+ * handed over per second, with the CPU each message cost this process and PostgreSQL. The baseline, in the same run:
+ * rendering and handing the same number to a sink in memory, with no database (the ceiling the loop approaches).
  */
 export async function runBench(o: { profiles?: number }): Promise<void> {
   const n = o.profiles ?? 1_000_000;
@@ -79,24 +82,42 @@ export async function runBench(o: { profiles?: number }): Promise<void> {
     await q('ANALYZE');
     process.stdout.write(`seeded ${n.toLocaleString()} people in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 
+    // Where the cores go: this process (the send loop) and PostgreSQL's processes (none to see with DATABASE_URL).
+    const postmaster = config.databaseUrl ? 0 : Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const pgCpu = () => cpuSeconds(() => (postmaster ? withDescendants(postmaster) : []));
+    const ownMicros = (since: NodeJS.CpuUsage) => {
+      const u = process.cpuUsage(since);
+      return u.user + u.system;
+    };
+    const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
     // Baseline: the same number of renders and sink hand-overs, in memory.
     const parsed = checkTemplate(body, { computed: new Set() });
     if (!parsed.ok) throw new Error('bench template does not parse');
+    const render = compileTemplate(parsed.template);
     const sink = new SinkAdapter('chn_baseline');
+    const bCpu = process.cpuUsage();
     const b0 = performance.now();
     for (let i = 0; i < n; i++) {
-      const text = renderTemplate(parsed.template, { traits: i % 3 === 0 ? {} : { name: `客户${i}` }, store: { name: '徐汇店', hours_today: '10:00–22:00' } });
+      const text = render({ traits: i % 3 === 0 ? {} : { name: `客户${i}` }, store: { name: '徐汇店', hours_today: '10:00–22:00' } });
       await sink.send({ id: `msg_${i}`, to: `+86139${i}`, subject: null, body: text, profileId: `prf_b${i}`, campaignId: 'cmp_baseline' });
     }
     const baselineRate = n / ((performance.now() - b0) / 1000);
+    const baselineMicros = ownMicros(bCpu) / n;
 
     const marketing = createMarketing(
       { db, config, log, metrics: createMetrics() },
       { publicUrl: 'https://shop.example.com', autoKick: false, batch: 2000, lanes: 4 },
     );
+    const loadBefore = load();
+    const sCpu = process.cpuUsage();
+    const pg0 = pgCpu();
     const s0 = performance.now();
     const r = await marketing.tick(new Date(), 3_600_000);
     const seconds = (performance.now() - s0) / 1000;
+    const loopMicros = ownMicros(sCpu);
+    const pgMicros = (pgCpu() - pg0) * 1e6;
+    const loadAfter = load();
     const counts = (await q(`SELECT status, count(*)::int AS n FROM marketing_messages WHERE campaign_id = 'cmp_bench' GROUP BY status ORDER BY status`))
       .rows as { status: string; n: number }[];
     await marketing.stop();
@@ -107,8 +128,13 @@ export async function runBench(o: { profiles?: number }): Promise<void> {
     process.stdout.write(
       `send loop (plan + claim + consent/cap + render + sink): ${r.sent.toLocaleString()} messages in ${seconds.toFixed(1)} s = ${(r.sent / seconds).toFixed(0)} messages/s (goal ≥ 10,000)\n`,
     );
-    process.stdout.write(`baseline (render + sink hand-over in memory, no database): ${baselineRate.toFixed(0)} messages/s\n`);
-    process.stdout.write('journey trigger latency: not measured (journeys are not built yet)\n');
+    process.stdout.write(
+      `CPU per message handed over (plan included): send loop ${(loopMicros / r.sent).toFixed(0)} µs, PostgreSQL ${postmaster ? `${(pgMicros / r.sent).toFixed(0)} µs` : 'not measured (DATABASE_URL)'}\n`,
+    );
+    process.stdout.write(`baseline (render + sink hand-over in memory, no database): ${baselineRate.toFixed(0)} messages/s, ${baselineMicros.toFixed(1)} µs CPU each\n`);
+    process.stdout.write(`load average (1, 5, 15 min) before the send: ${loadBefore}; after: ${loadAfter}; ${os.cpus().length} cores\n`);
+    // Journeys: trigger latency, in a database of their own on the same server (bench/journeys.ts).
+    await runJourneyBench(server.url);
   } finally {
     await db.close();
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});

@@ -15,7 +15,7 @@ import { type CustomerProfiles, createCustomerProfiles } from './modules/custome
 import { createDevices, type Devices } from './modules/devices/index.ts';
 import { configureFiles, filesRoutes, fileStoreFor } from './modules/files/index.ts';
 import { createMaintenance } from './modules/maintenance/index.ts';
-import { createMarketing, type Marketing } from './modules/marketing/index.ts';
+import { createJourneys, createMarketing, type Journeys, type Marketing } from './modules/marketing/index.ts';
 import { createOperations } from './modules/operations/index.ts';
 import {
   enableEmail,
@@ -53,7 +53,15 @@ export function registerFlows(): void {
 /** Builds the HTTP application: kernel plus every module's routes under /api/v1. */
 export async function buildApp(
   deps: Deps,
-  opts: { consoleDir?: string; outbox?: OutboxDispatcher; devices?: Devices; collection?: Collection; profiles?: CustomerProfiles; marketing?: Marketing } = {},
+  opts: {
+    consoleDir?: string;
+    outbox?: OutboxDispatcher;
+    devices?: Devices;
+    collection?: Collection;
+    profiles?: CustomerProfiles;
+    marketing?: Marketing;
+    journeys?: Journeys;
+  } = {},
 ): Promise<HttpApp> {
   registerFlows();
   const { db, metrics } = deps;
@@ -80,6 +88,12 @@ export async function buildApp(
   // Campaigns, channels and tracking; tests pass their own to drive its send loop by hand.
   const marketing = opts.marketing ?? createMarketing(deps);
   if (!opts.marketing) app.addHook('onClose', () => marketing.stop());
+  // Journeys: segment entries and exits reach them through the outbox, collected events from the profile pipeline.
+  const journeys = opts.journeys ?? createJourneys(deps);
+  if (!opts.journeys) app.addHook('onClose', () => journeys.stop());
+  if (outbox) subscribeOnce(outbox, journeys.segmentSubscriber);
+  // Segment membership changes also mark the segment's ad audiences for a refresh.
+  if (outbox) for (const sub of marketing.subscribers) subscribeOnce(outbox, sub);
   if (outbox) addGauge(metrics, 'storeos_outbox_lag_seconds', 'Age of the oldest undispatched domain event', () => outbox.lagSeconds());
   // Without a devices module from the caller (tests), the app has its own and lets it go on close.
   const devices = opts.devices ?? createDevices(deps);
@@ -87,6 +101,10 @@ export async function buildApp(
   // Likewise the profile side (identity graph, profiles, segments, privacy): its routes work without started workers.
   const profiles = opts.profiles ?? createCustomerProfiles(deps);
   if (!opts.profiles) app.addHook('onClose', () => profiles.stop());
+  const stopTriggering = profiles.onApplied((events) => journeys.onEvents(events));
+  app.addHook('onClose', async () => stopTriggering());
+  // Set-trait steps edit traits through the profile side, so the person's segments change at once.
+  journeys.connectProfiles(profiles);
   // And the collection (sources, Segment's API), wired to the profile side's identity graph, pipeline and guard.
   const collection = opts.collection ?? createCollection(deps, { resolver: profiles.resolver, pipeline: profiles.pipeline, guard: profiles.guard });
   if (!opts.collection) app.addHook('onClose', () => collection.stop());
@@ -102,6 +120,7 @@ export async function buildApp(
       await api.register(maintenance.routes);
       await api.register(operations.routes);
       await api.register(marketing.routes);
+      await api.register(journeys.routes);
     },
     { prefix: '/api/v1' },
   );
@@ -125,6 +144,9 @@ export async function startWorkers(
   await devices?.start();
   await collection?.start();
   const jobs = new Jobs(deps.db.url, deps.log);
+  // The journey runner of this node: woken at a wait's end (pg-boss), on NOTIFY, and by a sweep every minute.
+  const journeyRunner = createJourneys(deps);
+  if (profiles) journeyRunner.connectProfiles(profiles);
   await jobs.start([
     { name: 'purge-expired-sessions', cron: '17 * * * *', run: () => purgeExpiredSessions(deps.db) },
     {
@@ -142,15 +164,18 @@ export async function startWorkers(
     ...createOperations(deps).jobs,
     // The campaign send loop, every minute (launches also start a pass at once).
     ...createMarketing(deps).jobs,
+    ...journeyRunner.jobs,
   ]);
   // Profile timers (exact segment windows) and segment recomputes from the job queue.
   await profiles?.start(jobs.boss);
   // Webhook and e-mail deliveries, one job each, retried with backoff.
   await startNotificationDelivery(jobs.boss, deps);
+  await journeyRunner.start(jobs.boss);
   return {
     async stop() {
       await outbox.stop();
       stopNotificationDelivery();
+      await journeyRunner.stop();
       // Events in flight commit and reach the profile pipeline before it stops.
       await collection?.stop();
       await profiles?.stop();

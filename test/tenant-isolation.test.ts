@@ -65,6 +65,7 @@ const walkedElsewhere: Record<string, string[]> = {
   ],
   'src/modules/notifications/notifications.test.ts': [`${v1}/webhooks`],
   'src/modules/marketing/marketing-isolation.test.ts': [`${v1}/marketing`],
+  'src/modules/marketing/journeys-isolation.test.ts': [`${v1}/journeys`],
   'src/modules/operations/operations-isolation.test.ts': [
     `${v1}/task-templates`,
     `${v1}/task-sends`,

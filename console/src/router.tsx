@@ -11,6 +11,7 @@ import { customerRoutes } from './routes/customers/routes.ts';
 import { homeRoute } from './routes/home/routes.ts';
 import { maintenanceRoutes, publicRequestRoute } from './routes/maintenance/routes.ts';
 import { marketingRoutes } from './routes/marketing/routes.ts';
+import { journeyRoutes } from './routes/marketing/journey-routes.ts';
 import { operationsRoutes } from './routes/operations/routes.ts';
 import { orgRoute } from './routes/org/routes.ts';
 import { rootRoute, signedInRoute } from './routes/root.tsx';
@@ -38,6 +39,7 @@ const routeTree = rootRoute.addChildren([
     ...operationsRoutes,
     ...maintenanceRoutes,
     ...marketingRoutes,
+    ...journeyRoutes,
   ]),
 ]);
 

@@ -19,9 +19,11 @@ import {
   KeyOutlined,
   LineChartOutlined,
   MessageOutlined,
+  NodeIndexOutlined,
   NotificationOutlined,
   ProfileOutlined,
   SafetyOutlined,
+  SendOutlined,
   ShopOutlined,
   TeamOutlined,
   ToolOutlined,
@@ -61,6 +63,8 @@ interface NavEntry {
     | '/maintenance/reports'
     | '/marketing/campaigns'
     | '/marketing/templates'
+    | '/marketing/journeys'
+    | '/marketing/channels'
     | '/users'
     | '/api-keys'
     | '/audit';
@@ -89,6 +93,8 @@ interface NavEntry {
     | 'maintenanceReports'
     | 'marketingCampaigns'
     | 'marketingTemplates'
+    | 'marketingJourneys'
+    | 'marketingChannels'
     | 'users'
     | 'apiKeys'
     | 'audit';
@@ -121,6 +127,8 @@ const entries: NavEntry[] = [
   { path: '/maintenance/reports', label: 'maintenanceReports', icon: <LineChartOutlined />, permission: 'maintenance:read' },
   { path: '/marketing/campaigns', label: 'marketingCampaigns', icon: <NotificationOutlined />, permission: 'marketing:read' },
   { path: '/marketing/templates', label: 'marketingTemplates', icon: <MessageOutlined />, permission: 'marketing:read' },
+  { path: '/marketing/journeys', label: 'marketingJourneys', icon: <NodeIndexOutlined />, permission: 'marketing:read' },
+  { path: '/marketing/channels', label: 'marketingChannels', icon: <SendOutlined />, permission: 'marketing:read' },
   { path: '/users', label: 'users', icon: <TeamOutlined />, permission: 'users:read' },
   { path: '/api-keys', label: 'apiKeys', icon: <KeyOutlined />, permission: 'apikeys:manage' },
   { path: '/audit', label: 'audit', icon: <AuditOutlined />, permission: 'audit:read' },

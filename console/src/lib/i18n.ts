@@ -7,6 +7,8 @@ import { initReactI18next, useTranslation } from 'react-i18next';
 import customersEn from '../i18n/customers.en.json';
 import customersZh from '../i18n/customers.zh-CN.json';
 import enBase from '../i18n/en.json';
+import journeysEn from '../i18n/journeys.en.json';
+import journeysZh from '../i18n/journeys.zh-CN.json';
 import maintenanceEn from '../i18n/maintenance.en.json';
 import maintenanceZh from '../i18n/maintenance.zh-CN.json';
 import marketingEn from '../i18n/marketing.en.json';
@@ -23,8 +25,8 @@ export const languageStorageKey = 'storeos.lang';
 
 // One dictionary per language: the platform's, and one file per module area (each under its own top-level key),
 // so each area's words live next to each other.
-const en = { ...enBase, ...customersEn, ...operationsEn, ...maintenanceEn, ...marketingEn };
-const zhCN = { ...zhBase, ...customersZh, ...operationsZh, ...maintenanceZh, ...marketingZh };
+const en = { ...enBase, ...customersEn, ...operationsEn, ...maintenanceEn, ...marketingEn, ...journeysEn };
+const zhCN = { ...zhBase, ...customersZh, ...operationsZh, ...maintenanceZh, ...marketingZh, ...journeysZh };
 
 // Each dictionary must have every key of the other: a missing key fails the type check here.
 const enComplete: typeof zhCN = en;

@@ -21,15 +21,26 @@ function variantSql(campaignId: string, variants: CampaignVariant[]): SQL {
   return sql`(CASE ${sql.join(whens, sql` `)} ELSE ${variants[variants.length - 1].key} END)`;
 }
 
+/** People per run slice: one send transaction's worth. */
+export const sliceSize = 2000;
+
+/** A message's id from its idempotency key (`campaign:run:person`): the same in SQL and in `messageIdOf`, so a retried send hands the provider the same id. */
+export const messageIdSql = (key: SQL) => sql`'msg_' || substr(encode(sha256(convert_to(${key}, 'UTF8')), 'hex'), 1, 20)`;
+
 /**
- * Plans one run of a campaign in one statement: a message row per person of the audience (held out, or queued at the
- * end of their local quiet hours), keyed `campaign:run:person` under a unique index, so planning again after a crash
- * or with a changed audience adds only the people not planned yet and sends nobody twice.
+ * Plans one run of a campaign in one statement. Held-out people get their message row (status `holdout`) now; everyone
+ * else goes into run slices of up to `sliceSize` (at most the campaign's rate per minute) people due at the same
+ * minute — the end of their local quiet hours — whose rows are written once, when the slice is sent. People already
+ * planned for the run (a row under the key `campaign:run:person`, or a place in a pending slice) are left out, so
+ * planning again after a crash or with a changed audience adds only the people not planned yet.
  */
 export async function planRun(tx: Executor, c: CampaignRecord, run: string, now: Date): Promise<number> {
   const iso = now.toISOString();
-  const r = await tx.execute(sql`
+  const key = sql`${c.id} || ':' || ${run} || ':' || profile_id`;
+  const size = Math.max(1, Math.min(sliceSize, c.ratePerMinute));
+  const r = await tx.execute<{ held: number; sliced: number }>(sql`
     WITH tz AS (SELECT name FROM pg_timezone_names),
+    pending AS (SELECT unnest(s.profile_ids) AS profile_id FROM campaign_run_slices s WHERE s.campaign_id = ${c.id} AND s.run = ${run}),
     aud AS (
       SELECT a.profile_id, p.preferred_store_id AS store_id,
         COALESCE(tz.name, s.time_zone, ${defaultTimeZone}) AS zone,
@@ -39,23 +50,37 @@ export async function planRun(tx: Executor, c: CampaignRecord, run: string, now:
       JOIN profiles p ON p.id = a.profile_id
       LEFT JOIN stores s ON s.id = p.preferred_store_id
       LEFT JOIN tz ON tz.name = p.traits->>'timezone'
+      WHERE NOT EXISTS (SELECT 1 FROM marketing_messages x WHERE x.idempotency_key = ${c.id} || ':' || ${run} || ':' || a.profile_id)
+        AND NOT EXISTS (SELECT 1 FROM pending WHERE pending.profile_id = a.profile_id)
     ), timed AS (
       SELECT *, (${iso}::timestamptz AT TIME ZONE zone)::time AS t FROM aud
+    ), planned AS (
+      SELECT profile_id, store_id, held, variant,
+        CASE WHEN held OR NOT (CASE WHEN ${c.quietStart}::time < ${c.quietEnd}::time THEN t >= ${c.quietStart}::time AND t < ${c.quietEnd}::time
+                                    WHEN ${c.quietStart}::time = ${c.quietEnd}::time THEN false
+                                    ELSE t >= ${c.quietStart}::time OR t < ${c.quietEnd}::time END)
+          THEN ${iso}::timestamptz
+          ELSE date_trunc('minute', ${iso}::timestamptz + CASE WHEN ${c.quietEnd}::time - t < interval '0' THEN ${c.quietEnd}::time - t + interval '24 hours' ELSE ${c.quietEnd}::time - t END)
+        END AS due_at
+      FROM timed
+    ), held_out AS (
+      INSERT INTO marketing_messages (id, tenant_id, campaign_id, run, profile_id, variant, channel_id, idempotency_key, status, due_at, store_id)
+      SELECT ${messageIdSql(key)}, ${c.tenantId}, ${c.id}, ${run}, profile_id, variant, ${c.channelId}, ${key}, 'holdout', due_at, store_id
+      FROM planned WHERE held
+      ON CONFLICT (idempotency_key) DO NOTHING
+      RETURNING 1
+    ), numbered AS (
+      SELECT *, (row_number() OVER (PARTITION BY due_at ORDER BY profile_id) - 1) / ${size} AS slice FROM planned WHERE NOT held
+    ), sliced AS (
+      INSERT INTO campaign_run_slices (id, tenant_id, campaign_id, run, due_at, profile_ids, variants, store_ids)
+      SELECT 'crs_' || substr(md5(${c.id} || ${run} || due_at::text || slice::text || random()::text), 1, 20), ${c.tenantId}, ${c.id}, ${run}, due_at,
+        array_agg(profile_id ORDER BY profile_id), array_agg(variant ORDER BY profile_id), array_agg(store_id ORDER BY profile_id)
+      FROM numbered GROUP BY due_at, slice
+      RETURNING cardinality(profile_ids) AS n
     )
-    INSERT INTO marketing_messages (id, tenant_id, campaign_id, run, profile_id, variant, channel_id, idempotency_key, status, due_at, store_id)
-    SELECT 'msg_' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 20), ${c.tenantId}, ${c.id}, ${run}, profile_id, variant, ${c.channelId},
-      ${c.id} || ':' || ${run} || ':' || profile_id,
-      CASE WHEN held THEN 'holdout' ELSE 'queued' END,
-      CASE WHEN held OR NOT (CASE WHEN ${c.quietStart}::time < ${c.quietEnd}::time THEN t >= ${c.quietStart}::time AND t < ${c.quietEnd}::time
-                                  WHEN ${c.quietStart}::time = ${c.quietEnd}::time THEN false
-                                  ELSE t >= ${c.quietStart}::time OR t < ${c.quietEnd}::time END)
-        THEN ${iso}::timestamptz
-        ELSE date_trunc('minute', ${iso}::timestamptz + CASE WHEN ${c.quietEnd}::time - t < interval '0' THEN ${c.quietEnd}::time - t + interval '24 hours' ELSE ${c.quietEnd}::time - t END)
-      END,
-      store_id
-    FROM timed
-    ON CONFLICT (idempotency_key) DO NOTHING`);
-  return r.rowCount ?? 0;
+    SELECT (SELECT count(*) FROM held_out)::int AS held, (SELECT COALESCE(sum(n), 0) FROM sliced)::int AS sliced`);
+  const row = r.rows[0];
+  return (row?.held ?? 0) + (row?.sliced ?? 0);
 }
 
 /** Starts the runs that are due: each campaign's audience is planned and it turns `sending`; answers how many started. */
@@ -92,7 +117,8 @@ export async function finishRuns(db: Database): Promise<number> {
     const r = await tx.execute<{ id: string; tenant_id: string; status: string; current_run: string }>(sql`
       UPDATE campaigns c SET status = CASE WHEN c.next_run_at IS NOT NULL THEN 'scheduled' ELSE 'completed' END, updated_at = now()
       WHERE c.status = 'sending' AND NOT EXISTS (
-        SELECT 1 FROM marketing_messages m WHERE m.campaign_id = c.id AND m.run = c.current_run AND m.status IN ('queued', 'sending'))
+          SELECT 1 FROM marketing_messages m WHERE m.campaign_id = c.id AND m.run = c.current_run AND m.status IN ('queued', 'sending'))
+        AND NOT EXISTS (SELECT 1 FROM campaign_run_slices s WHERE s.campaign_id = c.id AND s.run = c.current_run)
       RETURNING c.id, c.tenant_id, c.status, c.current_run`);
     for (const row of r.rows) await publishEvent(tx, row.tenant_id, `campaign.${row.status}`, { campaignId: row.id, run: row.current_run });
     return r.rows.length;

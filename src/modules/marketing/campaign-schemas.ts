@@ -91,10 +91,15 @@ export const results = z.object({
   ),
 });
 export const credited = z.array(z.object({ key: z.string(), name: z.string().nullable(), conversions: z.number(), revenue: z.number() }));
+/** The journey and step a journey's message was sent by. */
+export const journeyRef = z.object({ id: z.string(), name: z.string(), stepId: z.string() });
+
 export const profileMessage = z.object({
   id: z.string(),
-  campaignId: z.string(),
-  campaignName: z.string(),
+  /** The campaign that sent it, or null for a journey's message (then `journey` says which journey and step). */
+  campaignId: z.string().nullable(),
+  campaignName: z.string().nullable(),
+  journey: journeyRef.nullable(),
   channelKind: z.string(),
   variant: z.string(),
   status: z.string(),

@@ -8,6 +8,7 @@ import { newId } from '../../kernel/ids.ts';
 import { publishEvent } from '../../kernel/outbox.ts';
 import { findUnitInScope, underPaths } from '../org/index.ts';
 import { estimateAudience } from './campaign-audience.ts';
+import { messageIdSql } from './campaign-runs.ts';
 import { assertCampaignTransition, type CampaignStatus } from './campaign-states.ts';
 import { consentChannelOf } from './channel-settings.ts';
 import { findChannel, readPermission } from './channels.ts';
@@ -183,8 +184,15 @@ export async function changeCampaignStatus(ctx: Ctx, id: string, action: 'launch
     if (action === 'launch' && !nextRunAt) throw new AppError('invalid', 'the schedule has no occurrence after now');
     const [row] = await tx.update(campaigns).set({ status: to, nextRunAt, updatedAt: now }).where(eq(campaigns.id, id)).returning();
     if (to === 'cancelled') {
-      // Queued messages of a cancelled campaign never go out.
+      // Queued messages of a cancelled campaign never go out; the people of its unsent slices are recorded as skipped.
       await tx.execute(sql`UPDATE marketing_messages SET status = 'skipped', skip_reason = 'cancelled' WHERE campaign_id = ${id} AND status = 'queued'`);
+      const key = sql`s.campaign_id || ':' || s.run || ':' || p.profile_id`;
+      await tx.execute(sql`
+        WITH gone AS (DELETE FROM campaign_run_slices WHERE campaign_id = ${id} RETURNING *)
+        INSERT INTO marketing_messages (id, tenant_id, campaign_id, run, profile_id, variant, channel_id, idempotency_key, status, skip_reason, due_at, store_id)
+        SELECT ${messageIdSql(key)}, s.tenant_id, s.campaign_id, s.run, p.profile_id, p.variant, ${before.channelId}, ${key}, 'skipped', 'cancelled', s.due_at, p.store_id
+        FROM gone s, unnest(s.profile_ids, s.variants, s.store_ids) AS p(profile_id, variant, store_id)
+        ON CONFLICT (idempotency_key) DO NOTHING`);
     }
     await recordAudit(
       tx,

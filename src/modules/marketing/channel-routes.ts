@@ -3,7 +3,10 @@ import { requirePermission } from '../../kernel/auth.ts';
 import { ctxOf, type Deps } from '../../kernel/context.ts';
 import type { HttpApp } from '../../kernel/http.ts';
 import { errors, idParams, text } from '../../kernel/schemas.ts';
+import { journeyRef } from './campaign-schemas.ts';
+import { deadLettersOf, replayDeadLetters, testChannel } from './channel-deliveries.ts';
 import { createChannel, getChannel, listChannels, readPermission, updateChannel } from './channels.ts';
+import type { AdapterCache } from './channels/registry.ts';
 import { sinkRecords } from './channels/sink.ts';
 
 const kind = z.enum(['sink', 'webhook', 'sms', 'email', 'push']);
@@ -27,13 +30,21 @@ const body = z.strictObject({
   active: z.boolean().optional(),
 });
 
-/** Marketing channels under /api/v1/marketing/channels. */
-export function channelRoutes(deps: Deps) {
+const deliveries = z.object({ sent: z.number(), delivered: z.number(), failed: z.number(), bounced: z.number() });
+
+/** Marketing channels under /api/v1/marketing/channels: settings, delivery counts, test sends, dead letters. */
+export function channelRoutes(deps: Deps, adapters: AdapterCache, kick: () => void) {
   const { db } = deps;
   return async (app: HttpApp) => {
     app.get(
       '/marketing/channels',
-      { schema: { tags: ['marketing'], summary: "The tenant's marketing channels", response: { 200: z.object({ data: z.array(channel) }), ...errors } } },
+      {
+        schema: {
+          tags: ['marketing'],
+          summary: "The tenant's marketing channels, with their campaign and journey messages of the last 7 days by state",
+          response: { 200: z.object({ data: z.array(channel.extend({ deliveries })) }), ...errors },
+        },
+      },
       async (req) => listChannels(ctxOf(db, req)),
     );
     app.post(
@@ -65,6 +76,65 @@ export function channelRoutes(deps: Deps) {
         },
       },
       async (req) => updateChannel(ctxOf(db, req), req.params.id, req.body),
+    );
+    app.post(
+      '/marketing/channels/:id/test-send',
+      {
+        schema: {
+          tags: ['marketing'],
+          summary: 'Hand one message to the channel, addressed to the caller (proves the settings work)',
+          params: idParams,
+          body: z.strictObject({ to: z.string().trim().min(3).max(300), subject: z.string().max(300).optional(), body: z.string().min(1).max(2000) }),
+          response: { 200: z.object({ messageId: z.string(), ok: z.boolean(), providerId: z.string().nullable(), error: z.string().nullable() }), ...errors },
+        },
+      },
+      async (req) => testChannel(ctxOf(db, req), adapters, req.params.id, req.body),
+    );
+    app.get(
+      '/marketing/channels/:id/dead-letters',
+      {
+        schema: {
+          tags: ['marketing'],
+          summary: "The channel's dead letters: campaign and journey messages that failed for good, newest first",
+          params: idParams,
+          response: {
+            200: z.object({
+              data: z.array(
+                z.object({
+                  id: z.string(),
+                  campaignId: z.string().nullable(),
+                  campaignName: z.string().nullable(),
+                  journey: journeyRef.nullable(),
+                  profileId: z.string(),
+                  recipient: z.string().nullable(),
+                  error: z.string().nullable(),
+                  attempts: z.number(),
+                  at: z.date(),
+                }),
+              ),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (req) => deadLettersOf(ctxOf(db, req), req.params.id),
+    );
+    app.post(
+      '/marketing/channels/:id/replay',
+      {
+        schema: {
+          tags: ['marketing'],
+          summary: "Send the channel's dead letters again (all, or the named ones)",
+          params: idParams,
+          body: z.strictObject({ messageIds: z.array(z.string().min(1).max(64)).min(1).max(1000).optional() }).nullish(),
+          response: { 200: z.object({ requeued: z.number() }), ...errors },
+        },
+      },
+      async (req) => {
+        const r = await replayDeadLetters(ctxOf(db, req), req.params.id, req.body?.messageIds);
+        kick();
+        return r;
+      },
     );
     app.get(
       '/marketing/channels/:id/sink',

@@ -40,15 +40,37 @@ export function parseChannelSettings(kind: ChannelKind, settings: unknown): Reco
   return r.data;
 }
 
+/** What stands for a secret in the settings the API shows. */
+export const secretMask = '••••';
+
 /** Settings as the API shows them: an API key and an SMTP password never leave the server. */
 export function shownSettings(settings: Record<string, unknown>): Record<string, unknown> {
   const out = { ...settings };
-  if (typeof out.apiKey === 'string') out.apiKey = '••••';
+  if (typeof out.apiKey === 'string') out.apiKey = secretMask;
   if (typeof out.smtpUrl === 'string') {
     try {
       const u = new URL(out.smtpUrl);
-      if (u.password) u.password = '••••';
+      if (u.password) u.password = secretMask;
       out.smtpUrl = u.toString();
+    } catch {}
+  }
+  return out;
+}
+
+/**
+ * New settings with the stored secrets kept where the caller did not give new ones: an `apiKey` left out or sent back
+ * masked, an SMTP URL whose password is the mask (the console edits the shown settings, never seeing a secret).
+ */
+export function keptSecrets(stored: Record<string, unknown>, next: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...next };
+  if (typeof stored.apiKey === 'string' && (out.apiKey === undefined || out.apiKey === secretMask)) out.apiKey = stored.apiKey;
+  if (typeof stored.smtpUrl === 'string' && typeof out.smtpUrl === 'string') {
+    try {
+      const u = new URL(out.smtpUrl);
+      if (decodeURIComponent(u.password) === secretMask) {
+        u.password = new URL(stored.smtpUrl).password;
+        out.smtpUrl = u.toString();
+      }
     } catch {}
   }
   return out;

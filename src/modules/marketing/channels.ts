@@ -5,7 +5,8 @@ import type { Ctx } from '../../kernel/context.ts';
 import type { Executor } from '../../kernel/db.ts';
 import { AppError, notFound } from '../../kernel/errors.ts';
 import { newId, newSecret } from '../../kernel/ids.ts';
-import { parseChannelSettings, shownSettings } from './channel-settings.ts';
+import { deliveryCountsOf } from './channel-deliveries.ts';
+import { keptSecrets, parseChannelSettings, shownSettings } from './channel-settings.ts';
 import { type ChannelKind, marketingChannels } from './schema.ts';
 
 /** Reading channels, campaigns and results; changing channels. */
@@ -49,11 +50,15 @@ export async function findChannel(db: Executor, tenantId: string, id: string): P
   return row;
 }
 
-/** The tenant's channels. */
+/** The tenant's channels, each with its campaign messages of the last days by state. */
 export async function listChannels(ctx: Ctx) {
   requirePermission(ctx.actor, readPermission);
   const rows = await ctx.db.orm.select().from(marketingChannels).where(eq(marketingChannels.tenantId, ctx.actor.tenantId)).orderBy(marketingChannels.createdAt);
-  return { data: rows.map(shownChannel) };
+  const counts = await deliveryCountsOf(
+    ctx,
+    rows.map((r) => r.id),
+  );
+  return { data: rows.map((r) => ({ ...shownChannel(r), deliveries: counts.get(r.id) ?? { sent: 0, delivered: 0, failed: 0, bounced: 0 } })) };
 }
 
 /** One channel. */
@@ -95,7 +100,8 @@ export async function updateChannel(ctx: Ctx, id: string, input: Partial<Omit<Ch
   return ctx.db.orm.transaction(async (tx) => {
     const before = await findChannel(tx, ctx.actor.tenantId, id);
     if (input.kind && input.kind !== before.kind) throw new AppError('conflict', `a channel's kind cannot change (it is ${before.kind}); add a new channel`);
-    const settings = input.settings !== undefined ? parseChannelSettings(before.kind, input.settings) : undefined;
+    // Secrets are write-only: a setting sent back as shown (masked) or left out keeps what is stored.
+    const settings = input.settings !== undefined ? parseChannelSettings(before.kind, keptSecrets(before.settings, input.settings)) : undefined;
     const [row] = await tx
       .update(marketingChannels)
       .set({

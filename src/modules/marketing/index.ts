@@ -3,3 +3,5 @@ export type { ChannelAdapter, DeliveryReport, OutgoingMessage, SendOutcome } fro
 export { sinkRecords } from './channels/sink.ts';
 export { createMarketing, type Marketing, type TickResult } from './create-marketing.ts';
 export { campaigns, marketingChannels, marketingMessages, marketingTemplates } from './schema.ts';
+export { createJourneys, type Journeys } from './journey-module.ts';
+export { journeyEnrollments, journeys, journeyStepRuns } from './journeys-schema.ts';

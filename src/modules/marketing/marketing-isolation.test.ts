@@ -67,6 +67,7 @@ describe('marketing data is scoped by tenant and by org subtree', () => {
       `/api/v1/marketing/templates/${templateId}`,
       `/api/v1/marketing/channels/${channelId}`,
       `/api/v1/marketing/channels/${channelId}/sink`,
+      `/api/v1/marketing/channels/${channelId}/dead-letters`,
       `/api/v1/marketing/profiles/${mine}/messages`,
     ]) {
       expect((await call(other, 'GET', url)).statusCode, url).toBe(404);
@@ -77,9 +78,11 @@ describe('marketing data is scoped by tenant and by org subtree', () => {
     expect((await call(other, 'PATCH', `/api/v1/marketing/campaigns/${hqCampaign}`, { name: 'x' })).statusCode).toBe(404);
     expect((await call(other, 'PATCH', `/api/v1/marketing/templates/${templateId}`, { name: 'x' })).statusCode).toBe(404);
     expect((await call(other, 'PATCH', `/api/v1/marketing/channels/${channelId}`, { name: 'x' })).statusCode).toBe(404);
+    expect((await call(other, 'POST', `/api/v1/marketing/channels/${channelId}/replay`)).statusCode).toBe(404);
+    expect((await call(other, 'POST', `/api/v1/marketing/channels/${channelId}/test-send`, { to: '+8613900000000', body: 'x' })).statusCode).toBe(404);
     expect((await call(other, 'POST', `/api/v1/marketing/campaigns/${hqCampaign}/test-send`, { profileId: mine })).statusCode).toBe(404);
     expect((await call(other, 'POST', '/api/v1/marketing/templates/preview', { templateId, profileId: mine })).statusCode).toBe(404);
-    for (const url of ['/api/v1/marketing/campaigns', '/api/v1/marketing/templates', '/api/v1/marketing/channels']) {
+    for (const url of ['/api/v1/marketing/campaigns', '/api/v1/marketing/templates', '/api/v1/marketing/channels', '/api/v1/marketing/ad-audiences']) {
       expect((await call(other, 'GET', url)).json().data, url).toEqual([]);
     }
     const attr = (await call(other, 'GET', '/api/v1/marketing/attribution?from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z')).json();
@@ -91,6 +94,10 @@ describe('marketing data is scoped by tenant and by org subtree', () => {
     expect((await call(local, 'GET', `/api/v1/marketing/campaigns/${hqCampaign}`)).statusCode).toBe(404);
     expect((await call(local, 'POST', `/api/v1/marketing/campaigns/${hqCampaign}/launch`)).statusCode).toBe(404);
     expect((await call(local, 'GET', '/api/v1/marketing/campaigns')).json().data).toEqual([]);
+    const hqAudience = await call(admin, 'POST', '/api/v1/marketing/ad-audiences', { segmentId, formats: ['google'] });
+    expect(hqAudience.statusCode, hqAudience.body).toBe(201);
+    expect((await call(local, 'GET', '/api/v1/marketing/ad-audiences')).json().data).toEqual([]);
+    expect((await call(local, 'POST', `/api/v1/marketing/ad-audiences/${hqAudience.json().id}/refresh`)).statusCode).toBe(404);
     expect((await call(local, 'GET', `/api/v1/marketing/profiles/${foreign}/messages`)).statusCode).toBe(404);
     expect((await call(local, 'POST', '/api/v1/marketing/templates/preview', { templateId, profileId: foreign })).statusCode).toBe(404);
     expect((await call(local, 'POST', '/api/v1/marketing/templates/preview', { templateId, profileId: mine })).statusCode).toBe(200);

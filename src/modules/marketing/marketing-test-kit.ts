@@ -1,6 +1,9 @@
 // Test helpers of the marketing module (not a test): an app with the marketing send loop driven by hand, and people,
 // segments, consents and orders written straight into the customers tables the way the profile pipeline leaves them.
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { testDatabase } from '../../../test/harness.ts';
 import { buildApp } from '../../app.ts';
 import { demoPassword, seedDemo } from '../../commands/seed-demo.ts';
@@ -10,7 +13,9 @@ import type { Database } from '../../kernel/db.ts';
 import type { HttpApp } from '../../kernel/http.ts';
 import { createLogger } from '../../kernel/logger.ts';
 import { createMetrics } from '../../kernel/metrics.ts';
+import { diskFileStore } from '../files/index.ts';
 import { createMarketing, type Marketing } from './create-marketing.ts';
+import type { Journeys } from './journey-module.ts';
 
 /** A person as a test writes them. */
 export interface TestPerson {
@@ -33,7 +38,7 @@ export interface MarketingTestApp {
   signIn(email: string, tenant?: string): Promise<Record<string, string>>;
   /** Writes people; answers their profile ids. */
   people(list: TestPerson[], tenantId?: string): Promise<string[]>;
-  /** A ready segment holding exactly these people. */
+  /** A ready segment holding exactly these people (they carry a trait named for it: its definition). */
   segment(name: string, profileIds: string[], tenantId?: string): Promise<string>;
   /** An `Order Completed` event of the person at a time (at a store, or online). */
   order(profileId: string, at: Date, revenue: number, storeId?: string | null): Promise<void>;
@@ -41,15 +46,18 @@ export interface MarketingTestApp {
 }
 
 /** Builds the app on a fresh database with `stores` demo stores, plus a one-store tenant `other`. */
-export async function createMarketingTestApp(opts: { stores?: number; trackingPerMinute?: number } = {}): Promise<MarketingTestApp> {
+export async function createMarketingTestApp(
+  opts: { stores?: number; trackingPerMinute?: number; journeys?: (deps: Deps, publicUrl: string) => Journeys } = {},
+): Promise<MarketingTestApp> {
   const t = await testDatabase();
   const seeded = await seedDemo(t.db, { stores: opts.stores ?? 3 });
   await seedDemo(t.db, { stores: 1, slug: 'other' });
   const config = loadConfig({ LOG_LEVEL: 'silent' });
   const deps: Deps = { db: t.db, config, log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), metrics: createMetrics() };
   const publicUrl = 'https://shop.example.com';
-  const marketing = createMarketing(deps, { publicUrl, autoKick: false, trackingPerMinute: opts.trackingPerMinute });
-  const app = await buildApp(deps, { marketing });
+  const filesDir = await mkdtemp(path.join(os.tmpdir(), 'storeos-marketing-files-'));
+  const marketing = createMarketing(deps, { publicUrl, autoKick: false, trackingPerMinute: opts.trackingPerMinute, files: diskFileStore(filesDir) });
+  const app = await buildApp(deps, { marketing, journeys: opts.journeys?.(deps, publicUrl) });
   await app.ready();
   await t.db.pool.query(`CREATE TABLE customer_events_marketing_test PARTITION OF customer_events FOR VALUES FROM ('2000-01-01') TO ('2100-01-01')`);
   const stores = await t.db.pool.query<{ id: string; org_path: string }>('SELECT id, org_path FROM stores WHERE tenant_id = $1 ORDER BY code', [
@@ -116,10 +124,16 @@ export async function createMarketingTestApp(opts: { stores?: number; trackingPe
     },
     async segment(name, profileIds, tenantId = seeded.tenantId) {
       const id = `seg_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-      await q(
-        `INSERT INTO segments (id, tenant_id, name, definition, status, member_count, created_by) VALUES ($1, $2, $3, '{"type":"test"}', 'ready', $4, 'test')`,
-        [id, tenantId, name, profileIds.length],
-      );
+      // Its definition is a marker trait its people carry, so the segment engine (a trait edit re-evaluates every
+      // segment of the person) keeps exactly them in it.
+      await q(`INSERT INTO segments (id, tenant_id, name, definition, status, member_count, created_by) VALUES ($1, $2, $3, $4, 'ready', $5, 'test')`, [
+        id,
+        tenantId,
+        name,
+        JSON.stringify({ type: 'trait', trait: id, op: 'eq', value: true }),
+        profileIds.length,
+      ]);
+      await q(`UPDATE profiles SET traits = traits || jsonb_build_object($1::text, true) WHERE id = ANY($2::text[])`, [id, profileIds]);
       await q(`INSERT INTO segment_members (segment_id, profile_id, tenant_id, entered_at) SELECT $1, p, $2, now() FROM unnest($3::text[]) AS p`, [
         id,
         tenantId,
@@ -137,6 +151,7 @@ export async function createMarketingTestApp(opts: { stores?: number; trackingPe
     async close() {
       await app.close();
       await t.drop();
+      await rm(filesDir, { recursive: true, force: true });
     },
   };
 }

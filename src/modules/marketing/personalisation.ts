@@ -15,28 +15,32 @@ export interface Recipient {
   addresses: { email: string | null; phone: string | null; push: string | null; profile: string };
 }
 
-type Row = {
+type PersonRow = {
   id: string;
   traits: Record<string, unknown>;
   lifetime_value: number;
   lifetime_orders: number;
   store_id: string | null;
-  store_code: string | null;
-  store_name: string | null;
-  store_address: string | null;
-  store_city: string | null;
-  store_phone: string | null;
+  computed: Record<string, unknown> | null;
+  ids: Record<string, string> | null;
+};
+
+type StoreRow = {
+  id: string;
+  code: string;
+  name: string | null;
+  address: string | null;
+  city: string | null;
+  phone: string | null;
   store_tz: string | null;
   weekly_hours: { day: number; opens: string; closes: string }[] | null;
   special: { startDate: string; endDate: string; closed: boolean; opens: string | null; closes: string | null }[] | null;
-  computed: Record<string, unknown> | null;
-  ids: Record<string, string> | null;
 };
 
 const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
 
 /** A store's opening hours on the local day of `at` (`10:00–22:00`, `closed`), special hours first. */
-export function hoursToday(r: Pick<Row, 'store_tz' | 'weekly_hours' | 'special'>, at: Date): string {
+export function hoursToday(r: Pick<StoreRow, 'store_tz' | 'weekly_hours' | 'special'>, at: Date): string {
   if (!r.store_tz) return '';
   const { date, day } = localClock(r.store_tz, at);
   const special = (r.special ?? []).find((s) => s.startDate <= date && date <= s.endDate);
@@ -46,47 +50,62 @@ export function hoursToday(r: Pick<Row, 'store_tz' | 'weekly_hours' | 'special'>
 }
 
 /**
- * Loads the recipients among `profileIds` (live profiles of the tenant only: a merged or deleted one is absent), in
- * three joins for the whole batch: traits, computed traits, preferred store with today's hours, identifiers.
+ * Loads the recipients among `profileIds` (live profiles of the tenant only: a merged or deleted one is absent) in two
+ * statements for the whole batch: the people (traits, computed traits, identifiers), then their preferred stores —
+ * each store's values, today's hours among them, worked out once per batch rather than once per person.
  */
 export async function loadRecipients(db: Executor, tenantId: string, profileIds: string[], at: Date, publicUrl: string): Promise<Map<string, Recipient>> {
   const out = new Map<string, Recipient>();
   if (profileIds.length === 0) return out;
-  const r = await db.execute<Row>(sql`
-    SELECT p.id, p.traits, p.lifetime_value, p.lifetime_orders,
-      s.id AS store_id, s.code AS store_code, s.name AS store_name, s.address AS store_address, s.city AS store_city, s.phone AS store_phone,
-      s.time_zone AS store_tz, s.weekly_hours,
-      (SELECT jsonb_agg(jsonb_build_object('startDate', h.start_date, 'endDate', h.end_date, 'closed', h.closed, 'opens', h.opens, 'closes', h.closes))
-         FROM store_special_hours h WHERE h.store_id = s.id AND h.end_date >= (${at.toISOString()}::timestamptz - interval '1 day')::date
-           AND h.start_date <= (${at.toISOString()}::timestamptz + interval '1 day')::date) AS special,
+  const people = await db.execute<PersonRow>(sql`
+    SELECT p.id, p.traits, p.lifetime_value, p.lifetime_orders, p.preferred_store_id AS store_id,
       (SELECT jsonb_object_agg(ct.key, v.value) FROM computed_trait_values v JOIN computed_traits ct ON ct.id = v.trait_id WHERE v.profile_id = p.id) AS computed,
       (SELECT jsonb_object_agg(i.type, i.value) FROM profile_identifiers i WHERE i.profile_id = p.id AND i.type IN ('email', 'phone', 'user_id')) AS ids
-    FROM profiles p LEFT JOIN stores s ON s.id = p.preferred_store_id AND s.tenant_id = p.tenant_id
+    FROM profiles p
     WHERE p.tenant_id = ${tenantId} AND p.merged_into IS NULL AND p.id = ANY(${sql.param(profileIds)}::text[])`);
+  const storeIds = [...new Set(people.rows.flatMap((row) => (row.store_id ? [row.store_id] : [])))];
+  const iso = at.toISOString();
+  const stores =
+    storeIds.length === 0
+      ? { rows: [] as StoreRow[] }
+      : await db.execute<StoreRow>(sql`
+    SELECT s.id, s.code, s.name, s.address, s.city, s.phone, s.time_zone AS store_tz, s.weekly_hours,
+      (SELECT jsonb_agg(jsonb_build_object('startDate', h.start_date, 'endDate', h.end_date, 'closed', h.closed, 'opens', h.opens, 'closes', h.closes))
+         FROM store_special_hours h WHERE h.store_id = s.id AND h.end_date >= (${iso}::timestamptz - interval '1 day')::date
+           AND h.start_date <= (${iso}::timestamptz + interval '1 day')::date) AS special
+    FROM stores s WHERE s.tenant_id = ${tenantId} AND s.id = ANY(${sql.param(storeIds)}::text[])`);
   const base = publicUrl.replace(/\/$/, '');
-  for (const row of r.rows) {
+  const storeValues = new Map(
+    stores.rows.map((s) => [
+      s.id,
+      {
+        timeZone: s.store_tz,
+        values: {
+          name: s.name,
+          address: s.address,
+          city: s.city,
+          phone: s.phone,
+          hours_today: hoursToday(s, at),
+          url: `${base}/stores/${encodeURIComponent(s.code ?? s.id)}`,
+        },
+      },
+    ]),
+  );
+  for (const row of people.rows) {
     const traits = row.traits ?? {};
+    const store = row.store_id ? storeValues.get(row.store_id) : undefined;
     const own = str(traits.timezone);
-    const tz = own && isTimeZone(own) ? own : (row.store_tz ?? defaultTimeZone);
+    const tz = own && isTimeZone(own) ? own : (store?.timeZone ?? defaultTimeZone);
     const ids = row.ids ?? {};
     out.set(row.id, {
       profileId: row.id,
       timeZone: tz,
-      storeId: row.store_id,
+      storeId: store ? row.store_id : null,
       values: {
         traits,
         computed: row.computed ?? {},
         profile: { id: row.id, lifetime_value: row.lifetime_value, orders: row.lifetime_orders },
-        store: row.store_id
-          ? {
-              name: row.store_name,
-              address: row.store_address,
-              city: row.store_city,
-              phone: row.store_phone,
-              hours_today: hoursToday(row, at),
-              url: `${base}/stores/${encodeURIComponent(row.store_code ?? row.store_id)}`,
-            }
-          : {},
+        store: store?.values ?? {},
       },
       addresses: {
         email: ids.email ?? str(traits.email),

@@ -40,10 +40,15 @@ export async function campaignResults(ctx: Ctx, id: string) {
     WITH m AS (
       SELECT id, profile_id, variant, status, COALESCE(sent_at, created_at) AS t0, delivered_at, opened_at, clicked_at
       FROM marketing_messages WHERE campaign_id = ${c.id} AND run <> 'test'
+      UNION ALL
+      -- People of run slices not sent yet: planned and queued, without a message (nor a conversion to credit) so far.
+      SELECT NULL, p.profile_id, p.variant, 'queued', s.created_at, NULL::timestamptz, NULL::timestamptz, NULL::timestamptz
+      FROM campaign_run_slices s, unnest(s.profile_ids, s.variants) AS p(profile_id, variant) WHERE s.campaign_id = ${c.id}
     ), conv AS (
       SELECT m.id, count(*)::int AS orders, sum(${revenueSql})::float8 AS revenue FROM m
       JOIN customer_events e ON e.tenant_id = ${c.tenantId} AND e.profile_id = m.profile_id AND e.event = 'Order Completed'
         AND e.ts > m.t0 AND e.ts <= m.t0 + make_interval(days => ${c.attributionDays})
+      WHERE m.id IS NOT NULL
       GROUP BY m.id
     )
     SELECT m.variant, count(*)::int AS planned,
@@ -155,13 +160,14 @@ export async function attribution(ctx: Ctx, q: { from: Date; to: Date; model: At
   return { model: q.model, days: q.days, from: q.from, to: q.to, byCampaign: pick('campaign'), byChannel: pick('channel'), byStore: pick('store') };
 }
 
-/** Messages sent to one person (their profile page), newest first, from campaigns the caller may see. */
+/** Messages sent to one person (their profile page), newest first, from the campaigns and journeys the caller may see. */
 export async function messagesOfProfile(ctx: Ctx, profileId: string, limit = 50) {
   const paths = requireScope(ctx.actor, readPermission);
   const r = await ctx.db.orm.execute<{
     id: string;
     campaign_id: string;
-    campaign_name: string;
+    campaign_name: string | null;
+    journey_name: string | null;
     channel_kind: string;
     variant: string;
     status: string;
@@ -174,11 +180,12 @@ export async function messagesOfProfile(ctx: Ctx, profileId: string, limit = 50)
     clicked_at: string | null;
     created_at: string;
   }>(sql`
-    SELECT m.id, m.campaign_id, c.name AS campaign_name, ch.kind AS channel_kind, m.variant, m.status, m.skip_reason, m.subject, m.body,
-      m.sent_at, m.delivered_at, m.opened_at, m.clicked_at, m.created_at
-    FROM marketing_messages m JOIN campaigns c ON c.id = m.campaign_id JOIN marketing_channels ch ON ch.id = m.channel_id
+    SELECT m.id, m.campaign_id, c.name AS campaign_name, j.name AS journey_name, ch.kind AS channel_kind, m.variant, m.status, m.skip_reason,
+      m.subject, m.body, m.sent_at, m.delivered_at, m.opened_at, m.clicked_at, m.created_at
+    FROM marketing_messages m LEFT JOIN campaigns c ON c.id = m.campaign_id LEFT JOIN journeys j ON j.id = m.campaign_id
+      JOIN marketing_channels ch ON ch.id = m.channel_id
     WHERE m.tenant_id = ${ctx.actor.tenantId} AND m.profile_id = ${profileId} AND (${sql.join(
-      paths.map((p) => sql`c.org_path LIKE ${`${p}%`}`),
+      paths.map((p) => sql`COALESCE(c.org_path, j.org_path) LIKE ${`${p}%`}`),
       sql` OR `,
     )})
       AND ${withinUnit(sql`m.profile_id`, paths)}
@@ -187,8 +194,10 @@ export async function messagesOfProfile(ctx: Ctx, profileId: string, limit = 50)
   return {
     data: r.rows.map((row) => ({
       id: row.id,
-      campaignId: row.campaign_id,
-      campaignName: row.campaign_name,
+      campaignId: row.journey_name === null ? row.campaign_id : null,
+      campaignName: row.journey_name === null ? row.campaign_name : null,
+      // A journey's message carries the journey in campaign_id and the step in variant (journey-sends.ts).
+      journey: row.journey_name === null ? null : { id: row.campaign_id, name: row.journey_name, stepId: row.variant },
       channelKind: row.channel_kind,
       variant: row.variant,
       status: row.status,

@@ -99,6 +99,27 @@ export const campaigns = pgTable(
   (t) => [index('campaigns_tenant_idx').on(t.tenantId, t.createdAt), index('campaigns_next_run_idx').on(t.nextRunAt).where(sql`${t.nextRunAt} IS NOT NULL`)],
 );
 
+/**
+ * A slice of a planned run not sent yet: up to 2,000 people of a campaign run due at the same minute, with each one's
+ * variant and preferred store. Sending a slice writes each person's message row once (sent, skipped, or queued for a
+ * retry) and deletes the slice, in one transaction; held-out people get their row when the run is planned.
+ */
+export const campaignRunSlices = pgTable(
+  'campaign_run_slices',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    campaignId: text('campaign_id').notNull(),
+    run: text('run').notNull(),
+    dueAt: ts('due_at').notNull(),
+    profileIds: text('profile_ids').array().notNull(),
+    variants: text('variants').array().notNull(),
+    storeIds: text('store_ids').array().notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('campaign_run_slices_due_idx').on(t.campaignId, t.dueAt)],
+);
+
 /** Message states: queued → sending → sent → delivered | failed | bounced; or held out, or skipped (consent, cap, address). */
 export type MessageStatus = 'holdout' | 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'bounced' | 'skipped' | 'test';
 
@@ -137,11 +158,12 @@ export const marketingMessages = pgTable(
   (t) => [
     uniqueIndex('marketing_messages_idempotency_idx').on(t.idempotencyKey),
     index('marketing_messages_campaign_idx').on(t.campaignId, t.status),
-    // The pace check counts a campaign's hand-overs of the last minute: a range of this index.
-    index('marketing_messages_pace_idx').on(t.campaignId, t.sentAt),
+    // The pace check counts a campaign's hand-overs of the last minute: a range of this index. Partial, like the
+    // provider index: a planned message (no sent_at, no provider id yet) costs neither an entry.
+    index('marketing_messages_pace_idx').on(t.campaignId, t.sentAt).where(sql`${t.sentAt} IS NOT NULL`),
     index('marketing_messages_due_idx').on(t.dueAt).where(sql`${t.status} = 'queued'`),
     index('marketing_messages_profile_idx').on(t.profileId, t.channelId, t.sentAt),
-    index('marketing_messages_provider_idx').on(t.channelId, t.providerId),
+    index('marketing_messages_provider_idx').on(t.channelId, t.providerId).where(sql`${t.providerId} IS NOT NULL`),
   ],
 );
 

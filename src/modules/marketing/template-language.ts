@@ -230,6 +230,30 @@ export function renderTemplate(t: ParsedTemplate, values: TemplateValues): strin
   return out;
 }
 
+/** A template compiled once for many renders: the same output as `renderTemplate`, without walking the parse per message. */
+export type CompiledTemplate = (values: TemplateValues) => string;
+
+/** Compiles a parsed template into one function of the values (the send loop renders a whole batch with it). */
+export function compileTemplate(t: ParsedTemplate): CompiledTemplate {
+  const parts: (string | CompiledTemplate)[] = t.nodes.map((n) => {
+    if (n.kind === 'text') return n.text;
+    const { filters, literal, path } = n;
+    if (!path) return filters.reduce((v, f) => applyFilter(v, f), literal ?? '');
+    const [root, key] = [path[0], path.slice(1).join('.')];
+    return (values) => {
+      let v = text(values[root]?.[key]);
+      if (v.includes('{{') || v.includes('}}')) v = v.replaceAll('{{', '{ {').replaceAll('}}', '} }');
+      for (const f of filters) v = applyFilter(v, f);
+      return v;
+    };
+  });
+  return (values) => {
+    let out = '';
+    for (const p of parts) out += typeof p === 'string' ? p : p(values);
+    return out;
+  };
+}
+
 /** The vocabulary's fixed fields, for the editor's list of variables. */
 export function knownVariables(vocab: TemplateVocabulary): string[] {
   return [

@@ -19,10 +19,11 @@ type MessageKeys = {
 
 async function messageKeys(db: Database, id: string): Promise<MessageKeys | undefined> {
   const r = await db.orm.execute<MessageKeys>(sql`
-    SELECT m.id, m.tenant_id, m.campaign_id, m.profile_id, m.channel_id, ch.secret, c.purpose,
+    SELECT m.id, m.tenant_id, m.campaign_id, m.profile_id, m.channel_id, ch.secret, COALESCE(c.purpose, j.purpose) AS purpose,
       CASE WHEN ch.kind IN ('sink', 'webhook') AND ch.settings ? 'consentChannel' THEN ch.settings->>'consentChannel' ELSE ch.kind END AS consent_channel
-    FROM marketing_messages m JOIN marketing_channels ch ON ch.id = m.channel_id JOIN campaigns c ON c.id = m.campaign_id
-    WHERE m.id = ${id} AND m.status IN ('sent', 'delivered', 'test')`);
+    FROM marketing_messages m JOIN marketing_channels ch ON ch.id = m.channel_id
+      LEFT JOIN campaigns c ON c.id = m.campaign_id LEFT JOIN journeys j ON j.id = m.campaign_id -- a journey's message names its journey there
+    WHERE m.id = ${id} AND m.status IN ('sent', 'delivered', 'test') AND (c.id IS NOT NULL OR j.id IS NOT NULL)`);
   return r.rows[0];
 }
 

@@ -27,7 +27,16 @@ function AudienceCard({ campaignId }: { campaignId: string }) {
   const { t } = useTranslation();
   const a = useAudience(campaignId).data;
   return (
-    <Card size="small" title={t('marketing.audience')} data-testid="campaign-audience">
+    <Card
+      size="small"
+      title={t('marketing.audience')}
+      data-testid="campaign-audience"
+      data-loaded={a ? 'true' : 'false'}
+      data-audience={a?.audience}
+      data-reachable={a?.reachable}
+      data-no-consent={a?.noConsent}
+      data-capped={a?.capped}
+    >
       <Flex wrap gap={24}>
         {(['audience', 'holdout', 'noConsent', 'capped', 'reachable'] as const).map((k) => (
           <Statistic key={k} title={t(`marketing.estimate.${k}`)} value={a?.[k] ?? 0} />
@@ -84,7 +93,7 @@ export function CampaignPage() {
     }
   };
   return (
-    <Space orientation="vertical" size={16} style={{ display: 'flex' }} data-testid="campaign-page">
+    <Space orientation="vertical" size={16} style={{ display: 'flex' }} data-testid="campaign-page" data-status={c.status}>
       <Flex justify="space-between" align="center" wrap gap={8}>
         <Typography.Title level={4} style={{ margin: 0 }}>
           {c.name} <CampaignStatusTag status={c.status} />

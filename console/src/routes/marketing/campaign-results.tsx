@@ -20,7 +20,14 @@ export function CampaignResults({ campaignId }: { campaignId: string }) {
     [t('marketing.funnel.converted'), r.total.converted],
   ] as const;
   return (
-    <Row gutter={[16, 16]} data-testid="campaign-results">
+    <Row
+      gutter={[16, 16]}
+      data-testid="campaign-results"
+      data-sent={r.total.sent}
+      data-delivered={r.total.delivered}
+      data-clicked={r.total.clicked}
+      data-converted={r.total.converted}
+    >
       <Col xs={24} lg={14}>
         <Card size="small" title={t('marketing.funnelTitle')}>
           <EChart

@@ -1,7 +1,18 @@
 // The marketing queries and changes; every change refreshes what it touched.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api-client.ts';
-import type { AudienceEstimate, Campaign, CampaignResults, Channel, ProfileMessage, SegmentOption, Template, TemplateIssue } from './marketing-types.ts';
+import type {
+  AdAudience,
+  AudienceEstimate,
+  Campaign,
+  CampaignResults,
+  Channel,
+  DeadLetter,
+  ProfileMessage,
+  SegmentOption,
+  Template,
+  TemplateIssue,
+} from './marketing-types.ts';
 
 export const marketingKeys = {
   all: ['marketing'] as const,
@@ -12,6 +23,8 @@ export const marketingKeys = {
   templates: ['marketing', 'templates'] as const,
   channels: ['marketing', 'channels'] as const,
   segments: ['marketing', 'segments'] as const,
+  deadLetters: (id: string) => ['marketing', 'dead-letters', id] as const,
+  adAudiences: ['marketing', 'ad-audiences'] as const,
   profileMessages: (id: string) => ['marketing', 'profile-messages', id] as const,
 };
 
@@ -41,6 +54,18 @@ export function useTemplates() {
 
 export function useChannels() {
   return useQuery({ queryKey: marketingKeys.channels, queryFn: () => api.get<{ data: Channel[] }>('/marketing/channels') });
+}
+
+export function useDeadLetters(channelId: string | undefined) {
+  return useQuery({
+    queryKey: marketingKeys.deadLetters(channelId ?? ''),
+    queryFn: () => api.get<{ data: DeadLetter[] }>(`/marketing/channels/${channelId}/dead-letters`),
+    enabled: Boolean(channelId),
+  });
+}
+
+export function useAdAudiences() {
+  return useQuery({ queryKey: marketingKeys.adAudiences, queryFn: () => api.get<{ data: AdAudience[] }>('/marketing/ad-audiences') });
 }
 
 /** Segments to aim at (the customers module's list). */
@@ -79,6 +104,29 @@ export function useMarketingActions() {
     campaignAction: useMutation({
       mutationFn: ({ id, action }: { id: string; action: 'launch' | 'pause' | 'resume' | 'cancel' | 'replay-failed' }) =>
         api.post(`/marketing/campaigns/${id}/${action}`),
+      onSettled: refresh,
+    }),
+    saveChannel: useMutation({
+      mutationFn: ({ id, ...body }: { id?: string } & Record<string, unknown>) =>
+        id ? api.patch<Channel>(`/marketing/channels/${id}`, body) : api.post<Channel & { secret: string }>('/marketing/channels', body),
+      onSettled: refresh,
+    }),
+    testChannel: useMutation({
+      mutationFn: ({ id, ...body }: { id: string; to: string; body: string }) =>
+        api.post<{ ok: boolean; error: string | null }>(`/marketing/channels/${id}/test-send`, body),
+    }),
+    replayDeadLetters: useMutation({
+      mutationFn: ({ id, messageIds }: { id: string; messageIds?: string[] }) =>
+        api.post<{ requeued: number }>(`/marketing/channels/${id}/replay`, messageIds ? { messageIds } : {}),
+      onSettled: refresh,
+    }),
+    saveAdAudience: useMutation({
+      mutationFn: ({ id, ...body }: { id?: string } & Record<string, unknown>) =>
+        id ? api.patch<AdAudience>(`/marketing/ad-audiences/${id}`, body) : api.post<AdAudience>('/marketing/ad-audiences', body),
+      onSettled: refresh,
+    }),
+    refreshAdAudience: useMutation({
+      mutationFn: (id: string) => api.post<AdAudience>(`/marketing/ad-audiences/${id}/refresh`),
       onSettled: refresh,
     }),
     testSend: useMutation({

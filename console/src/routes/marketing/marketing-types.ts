@@ -3,14 +3,75 @@
 export type CampaignStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'completed' | 'cancelled';
 export const campaignStatuses: readonly CampaignStatus[] = ['draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled'];
 
+export type ChannelKind = 'sink' | 'webhook' | 'sms' | 'email' | 'push';
+export const channelKinds: readonly ChannelKind[] = ['sink', 'webhook', 'sms', 'email', 'push'];
+
+export interface DeliveryCounts {
+  sent: number;
+  delivered: number;
+  failed: number;
+  bounced: number;
+}
+
 export interface Channel {
   id: string;
   name: string;
-  kind: 'sink' | 'webhook' | 'sms' | 'email' | 'push';
+  kind: ChannelKind;
   settings: Record<string, unknown>;
   capMax: number | null;
   capDays: number;
   active: boolean;
+  /** Campaign messages of the last 7 days by state (the list only). */
+  deliveries?: DeliveryCounts;
+}
+
+/** The journey and step a journey's message was sent by. */
+export interface JourneyRef {
+  id: string;
+  name: string;
+  stepId: string;
+}
+
+/** Who sent a message: a campaign, or (campaign fields null) a journey's step. */
+export interface MessageSender {
+  campaignId: string | null;
+  campaignName: string | null;
+  journey: JourneyRef | null;
+}
+
+export interface DeadLetter extends MessageSender {
+  id: string;
+  profileId: string;
+  recipient: string | null;
+  error: string | null;
+  attempts: number;
+  at: string;
+}
+
+export type AdFormat = 'google' | 'meta' | 'tiktok';
+
+export interface AdAudienceRefresh {
+  id: string;
+  format: AdFormat;
+  reason: 'schedule' | 'change' | 'manual';
+  rows: number;
+  bytes: number;
+  createdAt: string;
+}
+
+export interface AdAudience {
+  id: string;
+  segmentId: string;
+  formats: AdFormat[];
+  purpose: string;
+  intervalHours: number;
+  onChange: boolean;
+  changeDelayMinutes: number;
+  active: boolean;
+  nextRunAt: string | null;
+  changedAt: string | null;
+  lastRefreshAt: string | null;
+  refreshes: AdAudienceRefresh[];
 }
 
 export interface Template {
@@ -85,10 +146,8 @@ export interface CampaignResults {
   variants: (Funnel & { key: string; conversionRate: number; versusFirst: { z: number; pValue: number } | null })[];
 }
 
-export interface ProfileMessage {
+export interface ProfileMessage extends MessageSender {
   id: string;
-  campaignId: string;
-  campaignName: string;
   channelKind: string;
   status: string;
   skipReason: string | null;

@@ -1,9 +1,10 @@
-// The marketing messages one person was sent (or held out of, or skipped for), shown on their profile page.
+// The marketing messages one person was sent (or held out of, or skipped for) by campaigns and journeys, shown on their
+// profile page.
 import { Card, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link } from '@tanstack/react-router';
 import { useAuth } from '../../lib/auth.tsx';
 import { useProfileMessages } from './marketing-queries.ts';
+import { MessageSenderLink } from './message-sender.tsx';
 
 function Messages({ profileId }: { profileId: string }) {
   const { t } = useTranslation();
@@ -15,17 +16,10 @@ function Messages({ profileId }: { profileId: string }) {
         rowKey="id"
         loading={messages.isLoading}
         pagination={{ pageSize: 5, hideOnSinglePage: true }}
+        scroll={{ x: 'max-content' }}
         dataSource={messages.data?.data ?? []}
         columns={[
-          {
-            title: t('marketing.campaign'),
-            dataIndex: 'campaignName',
-            render: (name: string, m) => (
-              <Link to="/marketing/campaigns/$campaignId" params={{ campaignId: m.campaignId }}>
-                {name}
-              </Link>
-            ),
-          },
+          { title: t('marketing.sentBy'), key: 'sender', render: (_: unknown, m) => <MessageSenderLink sender={m} /> },
           { title: t('marketing.channel'), dataIndex: 'channelKind' },
           { title: t('marketing.state'), dataIndex: 'status', render: (s: string, m) => <Tag>{m.skipReason ? `${s}: ${m.skipReason}` : s}</Tag> },
           { title: t('marketing.sentAt'), dataIndex: 'sentAt', render: (v: string | null) => (v ? new Date(v).toLocaleString() : '—') },

@@ -3,6 +3,7 @@ import { signedInRoute } from '../root.tsx';
 import { CampaignBuilderPage } from './campaign-builder-page.tsx';
 import { CampaignListPage } from './campaign-list-page.tsx';
 import { CampaignPage } from './campaign-page.tsx';
+import { ChannelsPage } from './channels-page.tsx';
 import { TemplatePage } from './template-page.tsx';
 
 /** /marketing/campaigns — the campaigns. */
@@ -17,4 +18,7 @@ export const campaignRoute = createRoute({ getParentRoute: () => signedInRoute, 
 /** /marketing/templates — the template editor. */
 export const templateRoute = createRoute({ getParentRoute: () => signedInRoute, path: 'marketing/templates', component: TemplatePage });
 
-export const marketingRoutes = [campaignListRoute, campaignNewRoute, campaignRoute, templateRoute];
+/** /marketing/channels — the channels, their deliveries and dead letters. */
+export const channelsRoute = createRoute({ getParentRoute: () => signedInRoute, path: 'marketing/channels', component: ChannelsPage });
+
+export const marketingRoutes = [campaignListRoute, campaignNewRoute, campaignRoute, templateRoute, channelsRoute];

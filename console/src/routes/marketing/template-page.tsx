@@ -145,8 +145,13 @@ export function TemplatePage() {
         <Space orientation="vertical" style={{ display: 'flex' }}>
           <Card size="small" title={t('marketing.preview')}>
             <Space.Compact style={{ width: '100%' }}>
-              <Input placeholder={t('marketing.profileId')} value={profileId} onChange={(e) => setProfileId(e.target.value)} />
-              <Button onClick={runPreview} disabled={!profileId.trim()}>
+              <Input
+                placeholder={t('marketing.profileId')}
+                value={profileId}
+                onChange={(e) => setProfileId(e.target.value)}
+                data-testid="template-preview-profile"
+              />
+              <Button onClick={runPreview} disabled={!profileId.trim()} data-testid="template-preview-run">
                 {t('marketing.render')}
               </Button>
             </Space.Compact>

@@ -32,6 +32,7 @@ export class SinkAdapter implements ChannelAdapter {
     }
     list.push(message);
     if (list.length > kept) list.splice(0, list.length - kept);
-    return { ok: true, providerId: `sink-${message.id}` };
+    // No provider, so no provider id: reports to a sink name the message id.
+    return { ok: true, providerId: null };
   }
 }
