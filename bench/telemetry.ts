@@ -79,6 +79,11 @@ const cores = (r: RunResult) =>
   `${Object.entries(r.cpu)
     .map(([name, s]) => `${name} ${(s / r.seconds).toFixed(2)}`)
     .join(', ')} cores`;
+/** CPU time per acknowledged message of each watched group: unlike msg/s, it hardly moves with the machine's other load. */
+const perMessage = (r: RunResult) =>
+  `${Object.entries(r.cpu)
+    .map(([name, s]) => `${name} ${((s / Math.max(1, r.ackedInWindow)) * 1e6).toFixed(1)}`)
+    .join(', ')} µs per message`;
 const latencies = (r: RunResult) => `PUBACK p50 ${percentile(r.latency, 0.5).toFixed(1)} ms  p99 ${percentile(r.latency, 0.99).toFixed(1)} ms`;
 
 /** `storeos bench telemetry`: durable MQTT ingest through a full StoreOS against a bare aedes, in the same run. */
@@ -106,7 +111,9 @@ export async function runBench(o: TelemetryBenchOptions): Promise<void> {
     const [httpPort, mqttPort] = [await freePort(), await freePort()];
     // STOREOS_BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the server (where its time goes) into <dir>.
     const profile = process.env.STOREOS_BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.STOREOS_BENCH_CPU_PROFILE}`] : [];
-    const platform = spawn(process.execPath, [...profile, path.join(here, '../bin/storeos.js'), 'serve'], {
+    // STOREOS_BENCH_SERVER_FLAGS="--max-semi-space-size=64" runs the server with Node/V8 flags (docs/devices.md, tuning).
+    const flags = process.env.STOREOS_BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [];
+    const platform = spawn(process.execPath, [...profile, ...flags, path.join(here, '../bin/storeos.js'), 'serve'], {
       env: {
         ...process.env,
         DATABASE_URL: url.toString(),
@@ -161,9 +168,10 @@ export async function runBench(o: TelemetryBenchOptions): Promise<void> {
         `server RSS ${mb(memory.now)} (peak ${mb(memory.peak)})\n` +
         `            ${n0(storedMessages)} messages stored of ${n0(result.ackedInWindow)} acknowledged${lost ? ` — ${n0(lost)} LOST` : ', none lost'}` +
         `${result.errors ? `, ${result.errors} connections lost` : ''}\n` +
-        `            CPU ${cores(result)}; ${pipeline}\n` +
+        `            CPU ${cores(result)}; ${perMessage(result)}\n` +
+        `            ${pipeline}\n` +
         `  baseline  ${n0(base)} msg/s  ${latencies(baseline)}  RSS ${mb(bareRss)}  (bare aedes, stores nothing; half before, half after)\n` +
-        `            CPU ${cores(baseline)}\n\n` +
+        `            CPU ${cores(baseline)}; ${perMessage(baseline)}\n\n` +
         `  ${((durable / base) * 100).toFixed(0)}% of baseline (goal ≥ 60%: ${goal(durable >= base * 0.6)}); ` +
         `≥ 25,000 msg/s: ${goal(durable >= 25_000)}; alarm p99 ≤ 200 ms: ${goal(alarmP99 <= 200)}\n`,
     );

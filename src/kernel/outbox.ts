@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import type { Database, Executor, Tx } from './db.ts';
 import type { Logger } from './logger.ts';
-import { outbox } from './schema.ts';
 
 const channel = 'storeos_outbox';
 
@@ -17,9 +16,19 @@ export interface DomainEvent<P = Record<string, unknown>> {
 
 /** Writes a domain event in the caller's transaction; it is dispatched only once that transaction commits. */
 export async function publishEvent(tx: Executor, tenantId: string, topic: string, payload: Record<string, unknown>): Promise<void> {
-  await tx.insert(outbox).values({ tenantId, topic, payload });
-  // NOTIFY inside a transaction is delivered at commit, and not at all on rollback: it wakes every node's dispatcher.
-  await tx.execute(sql`SELECT pg_notify(${channel}, '')`);
+  // One round trip: the insert and the NOTIFY in one statement. NOTIFY inside a transaction is delivered at commit,
+  // and not at all on rollback: it wakes every node's dispatcher.
+  await tx.execute(sql`WITH e AS (INSERT INTO outbox (tenant_id, topic, payload) VALUES (${tenantId}, ${topic}, ${JSON.stringify(payload)}::jsonb) RETURNING 1)
+    SELECT pg_notify(${channel}, '') FROM e`);
+}
+
+/**
+ * A scalar subquery that wakes the dispatchers for the rows a CTE of the caller's statement inserted into `outbox`
+ * (`event AS (INSERT INTO outbox … RETURNING 1) SELECT …, (<this>) AS notified`): one statement then writes a change,
+ * its event and the NOTIFY, which is delivered at commit as publishEvent's is.
+ */
+export function notifyOutboxOf(cte: string): string {
+  return `SELECT count(pg_notify('${channel}', '')) FROM ${cte}`;
 }
 
 /** Writes many domain events of one tenant in one statement, in the caller's transaction (bulk changes). */

@@ -3,7 +3,7 @@ import { newId } from '../../kernel/ids.ts';
 import type { Logger } from '../../kernel/logger.ts';
 import type { Metrics } from '../../kernel/metrics.ts';
 import { type AlarmEngineSource, type AlarmWriter, databaseAlarmWriter, databaseEngineSource } from './alarm-engine-store.ts';
-import { type EngineMessage, EngineListener, notifyAlarmEngines } from './alarm-engine-sync.ts';
+import { type EngineMessage, EngineListener, notifyAlarmEnginesOfAll } from './alarm-engine-sync.ts';
 import { alarmDetailsOf } from './alarm-details.ts';
 import { type AlarmEngineMetrics, alarmEngineMetrics } from './alarm-metrics.ts';
 import { emptyFacts, type Facts, type Value } from './alarm-rule-eval.ts';
@@ -73,6 +73,9 @@ export class RuleAlarmEngine implements AlarmEngine {
   private readonly listener: EngineListener;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly touched: number[] = [];
+  /** Attribute changes to announce to other nodes, sent together (announceAttributes). */
+  private announcements: EngineMessage[] = [];
+  private announcing: Promise<void> | undefined;
   /** Rule evaluations since the last sweep (the metric is updated once a second, not per message). */
   private evaluations = 0;
   private sweeper: NodeJS.Timeout | undefined;
@@ -184,10 +187,25 @@ export class RuleAlarmEngine implements AlarmEngine {
         await st.writes;
       }
       // Attributes people set may be read by the node that holds the device's connection: tell the others.
-      if (scope !== 'client') await notifyAlarmEngines(this.opts.db.orm, { k: 'attrs', t: device.tenantId, d: device.deviceId, n: this.node });
+      if (scope !== 'client') await this.announceAttributes(device);
     } catch (err) {
       this.opts.log.error({ err, deviceId: device.deviceId }, 'alarm evaluation of attributes failed');
     }
+  }
+
+  /**
+   * Tells the other nodes' engines that a device's attributes changed. Announcements of one turn of the event loop go
+   * in one statement: the activity flush reports every device that went online or offline at once.
+   */
+  private announceAttributes(device: DeviceIdentity): Promise<void> {
+    this.announcements.push({ k: 'attrs', t: device.tenantId, d: device.deviceId, n: this.node });
+    this.announcing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      const batch = this.announcements;
+      this.announcements = [];
+      this.announcing = undefined;
+      return notifyAlarmEnginesOfAll(this.opts.db.orm, batch);
+    });
+    return this.announcing;
   }
 
   /** Fires duration conditions that came due with no new message; the timer calls it, tests call it with a fake clock. */

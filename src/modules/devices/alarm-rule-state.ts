@@ -117,6 +117,9 @@ export interface StepProgress {
   count?: number;
 }
 
+const firing: StepProgress = Object.freeze({ fires: true });
+const quiet: StepProgress = Object.freeze({ fires: false });
+
 /**
  * Moves one condition along. `fresh` is false for a sweep (no new data): a repeating spec then counts nothing,
  * while a duration spec checks whether the time has come.
@@ -125,7 +128,8 @@ export function stepCondition(c: CompiledCondition, st: ConditionState, matched:
   st.matched = matched;
   st.lastTs = ts;
   const spec = c.spec;
-  if (spec.type === 'simple') return { fires: matched };
+  // The usual rule, made once: no object per message.
+  if (spec.type === 'simple') return matched ? firing : quiet;
   if (spec.type === 'duration') {
     if (!matched) {
       st.since = undefined;

@@ -18,6 +18,9 @@ export interface DeviceMetrics {
   flushed(report: FlushReport): void;
 }
 
+/** Per message counter, the flushes of the devices instances counting into it (tests run several on one registry). */
+const countersOf = new WeakMap<object, Set<() => void>>();
+
 function metric<T extends client.Metric>(registry: client.Registry, name: string, make: () => T): T {
   // One set per registry: a second devices instance on the same registry (tests) shares the first one's metrics.
   return (registry.getSingleMetric(name) as T | undefined) ?? make();
@@ -38,6 +41,10 @@ export function createDeviceMetrics(
         help: 'Device messages received, by transport and kind',
         labelNames: ['transport', 'kind'],
         registers,
+        // Messages are counted in plain numbers and added here, when the metric is read: no prom-client call per message.
+        collect() {
+          for (const flush of countersOf.get(this) ?? []) flush();
+        },
       }),
   ) as client.Counter<'transport' | 'kind'>;
   const dropped = metric(
@@ -113,21 +120,27 @@ export function createDeviceMetrics(
   gauge('storeos_device_ingest_pending_rows', 'Telemetry rows appended and not yet committed', gauges.pendingRows);
   gauge('storeos_device_live_subscribers', 'Live (SSE) subscriptions on this node', gauges.liveSubscribers);
 
-  // Per transport and kind, the labelled counter: no label string built per message.
-  const children = new Map<Transport, Map<MessageKind, client.Counter.Internal>>();
+  // Per transport and kind, a plain number added to the labelled counter when it is read.
+  const counts = new Map<Transport, Map<MessageKind, number>>();
+  const flushers = countersOf.get(messages) ?? new Set<() => void>();
+  countersOf.set(messages, flushers);
+  flushers.add(() => {
+    for (const [transport, byKind] of counts) {
+      for (const [kind, n] of byKind) {
+        if (n === 0) continue;
+        messages.labels(transport, kind).inc(n);
+        byKind.set(kind, 0);
+      }
+    }
+  });
   return {
     message(transport, kind) {
-      let byKind = children.get(transport);
+      let byKind = counts.get(transport);
       if (!byKind) {
         byKind = new Map();
-        children.set(transport, byKind);
+        counts.set(transport, byKind);
       }
-      let child = byKind.get(kind);
-      if (!child) {
-        child = messages.labels(transport, kind);
-        byKind.set(kind, child);
-      }
-      child.inc();
+      byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
     },
     dropped(reason) {
       dropped.inc({ reason });

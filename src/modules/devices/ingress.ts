@@ -8,7 +8,7 @@ import { provisionDevice } from './provisioning.ts';
 import { findOrCreateSubDevice } from './sub-devices.ts';
 import { checkValue, parseAttributes, parseJson, parseTelemetry } from './telemetry-payload.ts';
 import { dayMs } from './telemetry-partitions.ts';
-import { encodeEntry, type TelemetryEntry } from './telemetry-rows.ts';
+import type { TelemetryEntry } from './telemetry-rows.ts';
 import type { TelemetryWriter } from './telemetry-writer.ts';
 
 /** How far ahead of the server clock a device's timestamp may be (clock skew); partitions exist that far ahead. */
@@ -135,13 +135,13 @@ export class Ingest {
       const retention = state.retentionDays;
       const oldest = receivedAt - retention * dayMs;
       const newest = receivedAt + maxFutureMs;
-      const tenantId = state.identity.tenantId;
-      const { keys, partitions } = this.rt;
+      const keyIds = this.rt.keys.ofTenant(state.identity.tenantId);
+      const partitions = this.rt.partitions;
       for (const p of points) {
         if (p.ts < oldest || p.ts > newest) {
           throw new DroppedMessage('invalid_shape', `ts ${p.ts} is outside the accepted window (retention ${retention} days, at most a day ahead)`);
         }
-        if (known && (keys.idOf(tenantId, p.key) === undefined || !partitions.has(retention, p.ts))) known = false;
+        if (known && (keyIds?.get(p.key) === undefined || !partitions.has(retention, p.ts))) known = false;
       }
     } catch (err) {
       done(err as Error);
@@ -172,9 +172,7 @@ export class Ingest {
   }
 
   private append(state: DeviceState, points: DataPoint[], entries: TelemetryEntry[], done: TelemetryDone): void {
-    let text = '';
-    for (const e of entries) text += encodeEntry(state.sid, state.retentionDays, e);
-    this.writer.appendThen(text, entries.length, { state, points }, resultOf(points.length), done);
+    this.writer.appendEntriesThen(state.sid, state.retentionDays, entries, { state, points }, resultOf(points.length), done);
   }
 
   /**
@@ -191,7 +189,8 @@ export class Ingest {
     if (!recent) {
       recent = new RecentMessages();
       this.evaluated.set(state, recent);
-    } else if (recent.has(ts, hash)) {
+    } else if (ts <= recent.newest && recent.has(ts, hash)) {
+      // Only a message no newer than the newest one seen can be a resend: the usual one skips the search.
       return;
     }
     recent.add(ts, hash);
@@ -201,17 +200,20 @@ export class Ingest {
 
   /** After each COMMIT, in commit order: latest values and the live feed — per device, all its points of the batch at once. */
   handOff(items: Committed[]): void {
+    const { latest, live } = this.rt;
+    // Latest values message by message (in arrival order, so the newest wins as it would for the batch at once).
+    for (const { state, points } of items) latest.record(state, points);
+    if (live.size === 0) return; // nobody follows telemetry live: no grouping per device
     const byDevice = new Map<DeviceState, DataPoint[]>();
     for (const { state, points } of items) {
+      if (!live.watched(state.identity.tenantId)) continue;
       const held = byDevice.get(state);
-      if (held) for (const p of points) held.push(p);
+      if (held) byDevice.set(state, held.concat(points));
       else byDevice.set(state, points);
     }
-    const { latest, live } = this.rt;
     for (const [state, points] of byDevice) {
-      latest.record(state, points);
       const { tenantId, deviceId, storeId, orgPath } = state.identity;
-      if (live.watched(tenantId)) live.publish(tenantId, { kind: 'telemetry', deviceId, storeId, points }, orgPath);
+      live.publish(tenantId, { kind: 'telemetry', deviceId, storeId, points }, orgPath);
     }
   }
 
@@ -294,6 +296,8 @@ class RecentMessages {
   private readonly ts = new Float64Array(recentMessages);
   private readonly hash = new Int32Array(recentMessages);
   private next = 0;
+  /** The latest first timestamp remembered. */
+  newest = 0;
 
   has(ts: number, hash: number): boolean {
     for (let i = 0; i < recentMessages; i++) if (this.ts[i] === ts && this.hash[i] === hash) return true;
@@ -303,7 +307,8 @@ class RecentMessages {
   add(ts: number, hash: number): void {
     this.ts[this.next] = ts;
     this.hash[this.next] = hash;
-    this.next = (this.next + 1) % recentMessages;
+    this.next = this.next === recentMessages - 1 ? 0 : this.next + 1;
+    if (ts > this.newest) this.newest = ts;
   }
 }
 

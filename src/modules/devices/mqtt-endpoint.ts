@@ -7,6 +7,7 @@ import type { Logger } from '../../kernel/logger.ts';
 import { addGauge, type Metrics } from '../../kernel/metrics.ts';
 import { type DeviceIdentity, type DeviceIngress, DroppedMessage } from './contract.ts';
 import { handleGatewayMessage, releaseSubDevice } from './gateway-topics.ts';
+import { PubackBatcher } from './mqtt-acks.ts';
 import { DeviceConnection, RateLimiter } from './mqtt-connection.ts';
 import { answerAttributesRequest, answerClientRpc, answerProvisioning, type MessageContext } from './mqtt-messages.ts';
 import { MqttConnections } from './mqtt-outbound.ts';
@@ -60,6 +61,7 @@ export async function startMqttEndpoint(opts: MqttEndpointOptions): Promise<Mqtt
   const connections = new MqttConnections(opts.deviceRate);
   const ctx: MessageContext = { ingress, connections, log };
   const byClient = new WeakMap<Client, DeviceConnection>();
+  const pubacks = new PubackBatcher((err) => log.error({ err }, 'MQTT publish handling failed after its PUBACK'));
   const broker = await Aedes.createBroker({ heartbeatInterval: 60_000, connectTimeout: 10_000 });
 
   broker.authenticate = (client, username, password, done) => {
@@ -130,7 +132,13 @@ export async function startMqttEndpoint(opts: MqttEndpointOptions): Promise<Mqtt
       } catch (err) {
         return failed(conn, client, done, err);
       }
-      ingress.telemetryThen(device, packet.payload as Buffer, receivedAt, (err) => (err ? failed(conn, client, done, err) : done(null)));
+      // QoS 1: the endpoint writes the PUBACK itself, with the others the same COMMIT releases (mqtt-acks.ts).
+      const acked = packet.qos === 1;
+      ingress.telemetryThen(device, packet.payload as Buffer, receivedAt, (err) => {
+        if (err) failed(conn, client, done, err);
+        else if (acked) pubacks.add(client, packet, done);
+        else done(null);
+      });
       return;
     }
     let work: Promise<unknown>;

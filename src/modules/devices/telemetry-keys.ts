@@ -15,6 +15,11 @@ export class TelemetryKeys {
     return this.byTenant.get(tenantId)?.get(key);
   }
 
+  /** The cached ids of a tenant's keys, to look up several keys with one tenant lookup (the ingest path). */
+  ofTenant(tenantId: string): ReadonlyMap<string, number> | undefined {
+    return this.byTenant.get(tenantId);
+  }
+
   /** Makes sure every key has an id (inserting new ones); concurrent calls for the same keys share one query. */
   async resolve(tenantId: string, keys: Iterable<string>): Promise<void> {
     const known = this.byTenant.get(tenantId);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type DataPoint, DroppedMessage } from './contract.ts';
 import { maxJsonDepth, parseAttributes, parseTelemetry } from './telemetry-payload.ts';
-import { copyEscape, encodeEntry, type TelemetryEntry } from './telemetry-rows.ts';
+import { copyEscape, encodeEntry, entryText, rowRoom, type TelemetryEntry, writeEntry } from './telemetry-rows.ts';
 
 const now = 1_700_000_000_000;
 
@@ -138,5 +138,21 @@ describe('COPY rows', () => {
 
   it('encodes an entry as ts, device, retention and the values as JSON', () => {
     expect(encodeEntry(7, 30, { ts: 5, values: { a: 1, s: 'x\ty' } })).toBe('5\t7\t30\t{"a":1,"s":"x\\\\ty"}\n');
+  });
+
+  it('writes into a buffer the same bytes it encodes as a string', () => {
+    const cases: [number, number, TelemetryEntry][] = [
+      [7, 30, { ts: 5, values: { a: 1, s: 'x\ty' } }],
+      [123_456, 3650, { ts: now + 999, values: {}, json: '{"t":21.5,"name":"Kühlschrank ❄","e":"😀"}' }],
+      [1, 1, { ts: 10, values: { nested: { deep: [1, 'a\\b'] } } }],
+      [10, 90, { ts: 1_000_000_000, values: { a: 0 } }],
+      [999_999_999, 365, { ts: 1_700_000_000_005, values: { b: true } }],
+    ];
+    for (const [sid, days, entry] of cases) {
+      const text = entryText(entry);
+      const buf = Buffer.alloc(rowRoom(text) + 3);
+      const end = writeEntry(buf, 3, sid, days, entry.ts, text);
+      expect(buf.subarray(3, end).toString('utf8')).toBe(encodeEntry(sid, days, entry));
+    }
   });
 });

@@ -94,7 +94,8 @@ function readValues(values: Record<string, unknown>, ts: number, out: DataPoint[
     checkKey(key);
     out.push({ ts, key, value: checkValue(key, values[key]) });
   }
-  if (out.length > before) entries.push({ ts, values });
+  // `json` is set later when the payload's own text can be stored; declared here so the object keeps one shape.
+  if (out.length > before) entries.push({ ts, values, json: undefined });
 }
 
 function readEntry(entry: unknown, receivedAt: number, out: DataPoint[], entries: TelemetryEntry[]): void {

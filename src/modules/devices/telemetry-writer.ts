@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DroppedMessage } from './contract.ts';
-import { copyColumns } from './telemetry-rows.ts';
+import { copyColumns, entryText, rowRoom, type TelemetryEntry, writeEntry } from './telemetry-rows.ts';
 
 /**
  * Group commit of telemetry. Concurrent messages are appended to one open batch; a flush writes a whole batch with ONE
@@ -65,14 +65,25 @@ class RowBytes {
   /** Appends the text; answers where it ends. */
   write(text: string): number {
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    const room = text.length * 3;
-    if (this.length + room > this.buf.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + room));
-      this.buf.copy(grown, 0, 0, this.length);
-      this.buf = grown;
-    }
+    this.reserve(text.length * 3);
     this.length += this.buf.write(text, this.length, 'utf8');
     return this.length;
+  }
+
+  /** Appends a message's entries as rows, written in place. */
+  writeEntries(sid: number, retentionDays: number, entries: TelemetryEntry[]): void {
+    for (const e of entries) {
+      const text = entryText(e);
+      this.reserve(rowRoom(text));
+      this.length = writeEntry(this.buf, this.length, sid, retentionDays, e.ts, text);
+    }
+  }
+
+  private reserve(room: number): void {
+    if (this.length + room <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + room));
+    this.buf.copy(grown, 0, 0, this.length);
+    this.buf = grown;
   }
 }
 
@@ -133,11 +144,27 @@ export class TelemetryWriter<T> {
       this.waitForRoom().then(() => this.appendThen(text, rows, tag, result, done));
       return;
     }
+    const start = this.open.bytes.length;
+    this.open.bytes.write(text);
+    this.added(start, rows, tag, result, done);
+  }
+
+  /** The same for a message's entries, written as rows straight into the batch's buffer: no row string per message. */
+  appendEntriesThen<R>(sid: number, retentionDays: number, entries: TelemetryEntry[], tag: T, result: R, done: Done<R>): void {
+    if (this.pendingRows >= this.opts.maxPendingRows) {
+      this.waitForRoom().then(() => this.appendEntriesThen(sid, retentionDays, entries, tag, result, done));
+      return;
+    }
+    const start = this.open.bytes.length;
+    this.open.bytes.writeEntries(sid, retentionDays, entries);
+    this.added(start, entries.length, tag, result, done);
+  }
+
+  /** Records a message whose rows were just written to the open batch from `start` on. */
+  private added<R>(start: number, rows: number, tag: T, result: R, done: Done<R>): void {
     const batch = this.open;
     if (batch.items.length === 0) batch.openedAt = performance.now();
-    const start = batch.bytes.length;
-    const end = batch.bytes.write(text);
-    batch.items.push({ start, end, rows, tag, result, done: done as Done<unknown> });
+    batch.items.push({ start, end: batch.bytes.length, rows, tag, result, done: done as Done<unknown> });
     batch.rows += rows;
     this.pendingRows += rows;
     if (batch.rows >= this.opts.maxBatchRows) this.seal();
