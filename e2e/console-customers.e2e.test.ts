@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { startTestServer } from '../test/harness.ts';
 import { browserTestTimeout, describeInBrowser, desktopChinese, launchBrowser, phoneChinese } from './browser.ts';
 import { ensureConsoleBuilt } from './console-build.ts';
@@ -149,12 +149,20 @@ describeInBrowser('the customer data platform console', () => {
         await page.getByTestId('segment-name').fill('Recent buyers');
         const count = page.getByTestId('segment-live-count');
         await expect.poll(() => count.getAttribute('data-count'), { timeout: 20_000 }).toBe('1');
-        await page.getByTestId('builder-add').first().click();
-        await page
-          .locator('.ant-dropdown:visible .ant-dropdown-menu-item')
-          .filter({ hasText: /^Trait$/ })
-          .click();
         const trait = page.locator('[data-testid="builder-leaf"][data-type="trait"]');
+        // A busy page may drop the click on a menu still opening: ask again until the condition is there.
+        await vi.waitFor(
+          async () => {
+            if ((await trait.count()) > 0) return;
+            await page.getByTestId('builder-add').first().click();
+            await page
+              .locator('.ant-dropdown:visible .ant-dropdown-menu-item')
+              .filter({ hasText: /^Trait$/ })
+              .click({ timeout: 3000 });
+            await trait.first().waitFor({ timeout: 3000 });
+          },
+          { timeout: 30_000, interval: 500 },
+        );
         await trait.getByTestId('value-text').fill('上海');
         await expect.poll(() => count.getAttribute('data-count'), { timeout: 20_000 }).toBe('0');
         await trait.locator('button.ant-btn-dangerous').click();

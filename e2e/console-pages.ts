@@ -42,6 +42,8 @@ export async function fillSearch(page: Page, text: string): Promise<void> {
 export async function pickOption(page: Page, selectTestId: string, label: string): Promise<void> {
   await page.getByTestId(selectTestId).click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: label }).first().click();
+  // The choice has landed once the select shows it (a slow page may still be re-rendering the list).
+  await page.getByTestId(selectTestId).filter({ hasText: label }).waitFor();
 }
 
 /** The text of every element with this test id. */
