@@ -9,7 +9,7 @@ import { createChannel, getChannel, listChannels, readPermission, updateChannel 
 import type { AdapterCache } from './channels/registry.ts';
 import { sinkRecords } from './channels/sink.ts';
 
-const kind = z.enum(['sink', 'webhook', 'sms', 'email', 'push']);
+const kind = z.enum(['sink', 'webhook', 'sms', 'email', 'push', 'messaging']);
 const channel = z.object({
   id: z.string(),
   name: z.string(),

@@ -11,6 +11,13 @@ export const channelSettingsSchemas = {
   sink: z.strictObject({ failEvery: z.number().int().min(2).max(1_000_000).optional(), consentChannel: consentName.optional() }),
   webhook: z.strictObject({ url: httpUrl, consentChannel: consentName.optional() }),
   push: z.strictObject({ url: httpUrl }),
+  messaging: z.strictObject({
+    url: httpUrl,
+    /** The template approved on the messaging app (its id there); each send fills its fields. */
+    templateId: z.string().min(1).max(200),
+    /** The page the message opens in the app, when it links anywhere. */
+    page: z.string().max(500).optional(),
+  }),
   sms: z.strictObject({
     url: httpUrl,
     bodyTemplate: z.string().min(1).max(4000).optional(),

@@ -8,6 +8,8 @@ import { EmailSmtpAdapter } from './channels/email-smtp.ts';
 import { SinkAdapter, sinkRecords } from './channels/sink.ts';
 import { SmsHttpAdapter } from './channels/sms-http.ts';
 import { PushAdapter, WebhookAdapter } from './channels/webhook.ts';
+import { buildAdapter } from './channels/registry.ts';
+import { parseChannelSettings } from './channel-settings.ts';
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -78,6 +80,25 @@ describe('channel adapters', () => {
     const push = new PushAdapter({ url: http.url }, 'mksec_1');
     await push.send({ ...message, to: 'device-token-1' });
     expect(JSON.parse(http.got.at(-1)?.body ?? '')).toMatchObject({ token: 'device-token-1', title: '春季保养', body: message.body });
+  });
+
+  it('sends a messaging-app template message through the signed webhook, with the template and the person’s app id', async () => {
+    const settings = { url: http.url, templateId: 'tpl_service_reminder', page: 'pages/store/index' };
+    expect(parseChannelSettings('messaging', settings)).toEqual(settings);
+    expect(() => parseChannelSettings('messaging', { url: http.url })).toThrow(
+      expect.objectContaining({ details: { issues: [expect.objectContaining({ path: 'body.settings.templateId' })] } }),
+    );
+    const messaging = buildAdapter({ id: 'chn_msg', kind: 'messaging', settings, secret: 'mksec_2', updatedAt: new Date() });
+    expect(messaging.address).toBe('messaging');
+    expect((await messaging.send({ ...message, to: 'oX9-openid-1' })).ok).toBe(true);
+    const req = http.got.at(-1);
+    expect(req?.headers['x-storeos-signature']).toBe(`sha256=${createHmac('sha256', 'mksec_2').update(req?.body ?? '').digest('hex')}`);
+    expect(JSON.parse(req?.body ?? '')).toMatchObject({
+      toUser: 'oX9-openid-1',
+      templateId: 'tpl_service_reminder',
+      page: 'pages/store/index',
+      data: { title: '春季保养', content: message.body },
+    });
   });
 
   it('records what a sink would send', async () => {

@@ -12,7 +12,7 @@ export interface Recipient {
   values: TemplateValues;
   timeZone: string;
   storeId: string | null;
-  addresses: { email: string | null; phone: string | null; push: string | null; profile: string };
+  addresses: { email: string | null; phone: string | null; push: string | null; messaging: string | null; profile: string };
 }
 
 type PersonRow = {
@@ -111,6 +111,7 @@ export async function loadRecipients(db: Executor, tenantId: string, profileIds:
         email: ids.email ?? str(traits.email),
         phone: ids.phone ?? str(traits.phone),
         push: str(traits.pushToken) ?? str(traits.push_token) ?? ids.user_id ?? null,
+        messaging: str(traits.messagingId) ?? str(traits.messaging_id) ?? ids.user_id ?? null,
         profile: row.id,
       },
     });

@@ -9,7 +9,7 @@ import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex }
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 /** The kinds of channel adapter (channels/contract.ts). */
-export type ChannelKind = 'sink' | 'webhook' | 'sms' | 'email' | 'push';
+export type ChannelKind = 'sink' | 'webhook' | 'sms' | 'email' | 'push' | 'messaging';
 
 /** A channel of a tenant: an adapter kind with its settings, its frequency cap and the secret its delivery reports are signed with. */
 export const marketingChannels = pgTable(

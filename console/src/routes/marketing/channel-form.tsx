@@ -8,7 +8,7 @@ import { showError, showSuccess } from '../../lib/feedback.ts';
 import { useMarketingActions } from './marketing-queries.ts';
 import { type Channel, type ChannelKind, channelKinds } from './marketing-types.ts';
 
-type SettingName = 'consentChannel' | 'failEvery' | 'url' | 'apiKey' | 'sender' | 'contentType' | 'bodyTemplate' | 'smtpUrl' | 'from';
+type SettingName = 'consentChannel' | 'failEvery' | 'url' | 'apiKey' | 'sender' | 'contentType' | 'bodyTemplate' | 'smtpUrl' | 'from' | 'templateId' | 'page';
 
 /** The settings fields of each kind; `secret` ones are never filled from what the server shows. */
 const fieldsOf: Record<ChannelKind, { name: SettingName; kind: 'text' | 'number' | 'secret' | 'textarea' | 'contentType' }[]> = {
@@ -21,6 +21,11 @@ const fieldsOf: Record<ChannelKind, { name: SettingName; kind: 'text' | 'number'
     { name: 'consentChannel', kind: 'text' },
   ],
   push: [{ name: 'url', kind: 'text' }],
+  messaging: [
+    { name: 'url', kind: 'text' },
+    { name: 'templateId', kind: 'text' },
+    { name: 'page', kind: 'text' },
+  ],
   sms: [
     { name: 'url', kind: 'text' },
     { name: 'apiKey', kind: 'secret' },

@@ -3,8 +3,8 @@
 export type CampaignStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'completed' | 'cancelled';
 export const campaignStatuses: readonly CampaignStatus[] = ['draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled'];
 
-export type ChannelKind = 'sink' | 'webhook' | 'sms' | 'email' | 'push';
-export const channelKinds: readonly ChannelKind[] = ['sink', 'webhook', 'sms', 'email', 'push'];
+export type ChannelKind = 'sink' | 'webhook' | 'sms' | 'email' | 'push' | 'messaging';
+export const channelKinds: readonly ChannelKind[] = ['sink', 'webhook', 'sms', 'email', 'push', 'messaging'];
 
 export interface DeliveryCounts {
   sent: number;

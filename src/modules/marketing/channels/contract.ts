@@ -26,8 +26,11 @@ export type SendOutcome =
 /** A channel adapter: one kind of provider with its settings applied. */
 export interface ChannelAdapter {
   readonly kind: string;
-  /** Which profile field the recipient is: `phone`, `email`, `push` (a push token, or the profile's user id) or `profile`. */
-  readonly address: 'phone' | 'email' | 'push' | 'profile';
+  /**
+   * Which profile field the recipient is: `phone`, `email`, `push` (a push token, or the profile's user id), `messaging`
+   * (the person's messaging-app id, or the profile's user id) or `profile`.
+   */
+  readonly address: 'phone' | 'email' | 'push' | 'messaging' | 'profile';
   /** Hands one message to the provider. Never throws for a provider's refusal: answers `{ ok: false }`. */
   send(message: OutgoingMessage): Promise<SendOutcome>;
   /** Lets connections go (SMTP pools). */

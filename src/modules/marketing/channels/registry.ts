@@ -3,7 +3,7 @@ import type { ChannelAdapter } from './contract.ts';
 import { EmailSmtpAdapter, type EmailSettings } from './email-smtp.ts';
 import { SinkAdapter } from './sink.ts';
 import { SmsHttpAdapter, type SmsHttpSettings } from './sms-http.ts';
-import { PushAdapter, WebhookAdapter, type WebhookSettings } from './webhook.ts';
+import { type MessagingSettings, MessagingTemplateAdapter, PushAdapter, WebhookAdapter, type WebhookSettings } from './webhook.ts';
 
 /** A channel row as the registry needs it. */
 export interface ChannelRow {
@@ -23,6 +23,8 @@ export function buildAdapter(c: ChannelRow): ChannelAdapter {
       return new WebhookAdapter(c.settings as unknown as WebhookSettings, c.secret);
     case 'push':
       return new PushAdapter(c.settings as unknown as WebhookSettings, c.secret);
+    case 'messaging':
+      return new MessagingTemplateAdapter(c.settings as unknown as MessagingSettings, c.secret);
     case 'sms':
       return new SmsHttpAdapter(c.settings as unknown as SmsHttpSettings);
     case 'email':

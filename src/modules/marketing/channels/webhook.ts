@@ -66,6 +66,42 @@ export class PushAdapter extends WebhookAdapter {
   }
 }
 
+/** Settings of a messaging-app template channel. */
+export interface MessagingSettings extends WebhookSettings {
+  templateId: string;
+  page?: string;
+}
+
+/**
+ * A messaging-app template message (an official account's service message): the brand's messaging gateway receives
+ * `{toUser, templateId, page, data}` through the same signed webhook and calls the app's template API. The message's
+ * subject and body fill the template's `first` and `remark`-style fields as `title` and `content`.
+ */
+export class MessagingTemplateAdapter extends WebhookAdapter {
+  override readonly kind = 'messaging';
+  override readonly address = 'messaging' as const;
+
+  constructor(
+    private readonly messaging: MessagingSettings,
+    secret: string,
+  ) {
+    super(messaging, secret);
+  }
+
+  protected override payload(m: OutgoingMessage, timestamp: number): Record<string, unknown> {
+    return {
+      id: m.id,
+      toUser: m.to,
+      templateId: this.messaging.templateId,
+      page: this.messaging.page ?? null,
+      data: { title: m.subject ?? '', content: m.body },
+      profileId: m.profileId,
+      campaignId: m.campaignId,
+      timestamp,
+    };
+  }
+}
+
 /** The `id` (or `messageId`) of a JSON answer, if any. */
 export function providerIdOf(text: string): string | null {
   try {
