@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createJourneys } from '../src/modules/marketing/index.ts';
 import { startTestServer } from '../test/harness.ts';
 import { browserTestTimeout, describeInBrowser, desktopChinese, launchBrowser, phoneChinese } from './browser.ts';
 import { ensureConsoleBuilt } from './console-build.ts';
@@ -41,6 +42,7 @@ describeInBrowser('marketing in the console', () => {
   let channelId = '';
   let channelSecret = '';
   const segmentName = `冰箱老客 ${randomUUID().slice(0, 4)}`;
+  let segmentId = '';
 
   beforeAll(async () => {
     await ensureConsoleBuilt();
@@ -79,7 +81,7 @@ describeInBrowser('marketing in the console', () => {
       ]);
       people.push(id);
     }
-    const segmentId = `seg_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    segmentId = `seg_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
     await q(`INSERT INTO segments (id, tenant_id, name, definition, status, member_count, created_by) VALUES ($1, $2, $3, '{"type":"e2e"}', 'ready', 4, 'e2e')`, [
       segmentId,
       tenantId,
@@ -228,6 +230,62 @@ describeInBrowser('marketing in the console', () => {
         await page.goto(`${server.url}/marketing/campaigns`);
         await page.getByTestId('ad-audiences').waitFor();
         expect(await fits()).toBe(true);
+      } finally {
+        await context.close();
+      }
+    },
+    browserTestTimeout,
+  );
+
+  it(
+    'activates a journey in its editor, and follows a person through it to the sent message',
+    async () => {
+      const t = server.testApp;
+      const marketer = await t.signIn('marketer@demo.storeos.dev');
+      const call = async (url: string, payload: object) => {
+        const res = await t.app.inject({ method: 'POST', url, headers: marketer.headers, payload });
+        expect(res.statusCode, res.body).toBe(201);
+        return res.json().id as string;
+      };
+      const templateId = await call('/api/v1/marketing/templates', { name: '欢迎旅程', body: '{{ traits.name | default: "您好" }}，欢迎加入会员！' });
+      const journeyId = await call('/api/v1/journeys', {
+        name: '新客欢迎旅程',
+        trigger: { kind: 'segment_entered', segmentId },
+        steps: [
+          { id: 'welcome', type: 'send', channelId, templateId },
+          { id: 'done', type: 'exit' },
+        ],
+      });
+      const context = await browser.newContext(desktopChinese);
+      const page = await context.newPage();
+      try {
+        await signIn(page, server.url, 'marketer@demo.storeos.dev', 'storeos-demo');
+        await page.goto(`${server.url}/marketing/journeys`);
+        await page.getByTestId('journey-list').getByText('新客欢迎旅程').click();
+        await page.getByTestId('journey-editor').waitFor();
+        await page.getByTestId('journey-step-welcome').waitFor();
+        await page.getByTestId('journey-activate').click();
+        await expect
+          .poll(async () => (await t.db.pool.query('SELECT status FROM journeys WHERE id = $1', [journeyId])).rows[0].status)
+          .toBe('active');
+        await page.getByTestId('journey-pause').waitFor();
+
+        // Someone enters the segment: the journey sends her the welcome and she leaves at its end.
+        const [first] = people;
+        await t.db.pool.query(`INSERT INTO outbox (tenant_id, topic, payload) SELECT tenant_id, 'segment.entered', $2 FROM profiles WHERE id = $1`, [
+          first,
+          JSON.stringify({ segmentId, profileId: first, reason: 'event' }),
+        ]);
+        // This test server runs no background workers: the outbox and the journey runner are turned by hand, as a node's would.
+        while ((await t.outbox.dispatchBatch()) > 0) {}
+        const runner = createJourneys(t.deps);
+        await runner.runDue();
+        const sent = await t.db.pool.query(`SELECT status FROM marketing_messages WHERE profile_id = $1 AND idempotency_key LIKE 'jny:%'`, [first]);
+        expect(sent.rows.map((r) => r.status)).toEqual(['sent']);
+        await page.reload();
+        await page.getByTestId('journey-people').getByText('李娜').waitFor({ timeout: 30_000 });
+        mkdirSync(screenshots, { recursive: true });
+        await page.screenshot({ path: path.join(screenshots, 'journey-editor-zh.png'), fullPage: true });
       } finally {
         await context.close();
       }

@@ -15,6 +15,7 @@ type EnrollmentRow = {
   journey_id: string;
   journey_name: string;
   profile_id: string;
+  profile_name: string | null;
   status: EnrollmentStatus;
   step_id: string | null;
   step_entered_at: string;
@@ -34,6 +35,7 @@ const shown = (r: EnrollmentRow, runs?: RunRow[]) => ({
   journeyId: r.journey_id,
   journeyName: r.journey_name,
   profileId: r.profile_id,
+  profileName: r.profile_name,
   status: r.status,
   stepId: r.step_id,
   stepEnteredAt: new Date(r.step_entered_at),
@@ -58,7 +60,10 @@ async function historyOf(ctx: Ctx, ids: string[]): Promise<Map<string, RunRow[]>
   return out;
 }
 
-const columns = sql`e.id, e.journey_id, j.name AS journey_name, e.profile_id, e.status, e.step_id, e.step_entered_at, e.wake_at, e.trigger,
+// The person's name as the console shows people: name, first name, e-mail or phone, whichever they have first.
+const columns = sql`e.id, e.journey_id, j.name AS journey_name, e.profile_id,
+  (SELECT coalesce(p.traits->>'name', p.traits->>'firstName', p.traits->>'email', p.traits->>'phone') FROM profiles p WHERE p.id = e.profile_id) AS profile_name,
+  e.status, e.step_id, e.step_entered_at, e.wake_at, e.trigger,
   e.exit_reason, e.entered_at, e.finished_at`;
 
 /** The people in a journey, newest entry first; filtered by state or by the step they are at. */

@@ -46,6 +46,7 @@ const enrollment = z.object({
   journeyId: z.string(),
   journeyName: z.string(),
   profileId: z.string(),
+  profileName: z.string().nullable(),
   status: z.string(),
   stepId: z.string().nullable(),
   stepEnteredAt: z.date(),

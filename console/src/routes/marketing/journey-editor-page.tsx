@@ -219,9 +219,9 @@ function PeopleCard({ journeyId }: { journeyId: string }) {
           {
             title: t('journeys.person'),
             dataIndex: 'profileId',
-            render: (id: string) => (
+            render: (id: string, row) => (
               <Link to="/customers/profiles/$profileId" params={{ profileId: id }}>
-                {id}
+                {row.profileName ?? id}
               </Link>
             ),
           },

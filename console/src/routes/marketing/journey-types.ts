@@ -73,6 +73,7 @@ export interface Enrollment {
   journeyId: string;
   journeyName: string;
   profileId: string;
+  profileName: string | null;
   status: 'active' | 'completed' | 'exited';
   stepId: string | null;
   stepEnteredAt: string;
