@@ -99,32 +99,9 @@ export async function raiseAlarm(db: Database, t: AlarmTrigger): Promise<{ alarm
       const open = await lockOpen(tx, device.tenantId, device.deviceId, t.type);
       const at = new Date(t.at);
       if (!open) {
-        const entry: AlarmHistoryEntry = {
-          at: at.toISOString(),
-          action: 'created',
-          by: 'rule',
-          status: 'ACTIVE_UNACK',
-          severity: t.severity,
-          details: t.details,
-        };
         const [row] = await tx
           .insert(alarms)
-          .values({
-            id: newId('alm'),
-            tenantId: device.tenantId,
-            deviceId: device.deviceId,
-            deviceName: device.name,
-            storeId: device.storeId,
-            orgPath: device.orgPath,
-            profileId: device.profileId,
-            type: t.type,
-            severity: t.severity,
-            status: 'ACTIVE_UNACK',
-            propagate: t.propagate,
-            details: t.details,
-            startedAt: at,
-            history: [entry],
-          })
+          .values(newAlarmRow(t))
           .onConflictDoNothing()
           .returning();
         if (!row) continue; // another node opened it a moment ago: raise that one instead
@@ -162,15 +139,12 @@ export async function raiseAlarm(db: Database, t: AlarmTrigger): Promise<{ alarm
   });
 }
 
-/**
- * Opens an alarm with its `alarm.created` event and the dispatchers' wake-up in one statement (one round trip instead
- * of a transaction of six); undefined when an alarm of this device and type is open already (the partial unique index).
- */
-async function openAlarm(db: Database, t: AlarmTrigger): Promise<AlarmRow | undefined> {
+/** A new alarm opened by its rule at the trigger's time, with its first history entry. */
+function newAlarmRow(t: AlarmTrigger): AlarmRow {
   const { device } = t;
   const at = new Date(t.at);
   const entry: AlarmHistoryEntry = { at: at.toISOString(), action: 'created', by: 'rule', status: 'ACTIVE_UNACK', severity: t.severity, details: t.details };
-  const row: AlarmRow = {
+  return {
     id: newId('alm'),
     tenantId: device.tenantId,
     deviceId: device.deviceId,
@@ -190,8 +164,16 @@ async function openAlarm(db: Database, t: AlarmTrigger): Promise<AlarmRow | unde
     clearedAt: null,
     clearedBy: null,
     history: [entry],
-    updatedAt: at,
+    updatedAt: new Date(),
   };
+}
+
+/**
+ * Opens an alarm with its `alarm.created` event and the dispatchers' wake-up in one statement (one round trip instead
+ * of a transaction of six); undefined when an alarm of this device and type is open already (the partial unique index).
+ */
+async function openAlarm(db: Database, t: AlarmTrigger): Promise<AlarmRow | undefined> {
+  const row = newAlarmRow(t);
   const r = await db.pool.query<{ updated_at: Date }>(
     `WITH opened AS (
        INSERT INTO alarms (id, tenant_id, device_id, device_name, store_id, org_path, profile_id, type, severity, status, propagate, details, started_at, history)
@@ -212,7 +194,7 @@ async function openAlarm(db: Database, t: AlarmTrigger): Promise<AlarmRow | unde
       row.status,
       row.propagate,
       JSON.stringify(row.details),
-      at,
+      row.startedAt,
       JSON.stringify(row.history),
       JSON.stringify(eventPayload(row)),
     ],
