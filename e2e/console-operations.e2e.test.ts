@@ -73,19 +73,26 @@ describeInBrowser('operations in the console: HQ sends, a store manager complete
           .toBe(2);
         await desk.goto(`${server.url}/operations/templates`);
         await desk.getByTestId(`template-send-${taskName}`).click();
-        await desk.getByTestId('send-subtree').click();
-        await desk.locator('.ant-select-dropdown:visible .ant-select-tree-node-content-wrapper').first().click();
-        const due = desk.getByTestId('send-due');
-        await due.click();
-        await desk.keyboard.type('2030-01-31 18:00');
-        await desk.keyboard.press('Enter');
-        // The first click may only close the date picker's pop-up: ask again until the preview shows.
+        const subtree = desk.getByTestId('send-subtree');
+        const dueInput = desk.locator('[data-testid="send-due"] input, input[data-testid="send-due"]').first();
+        const dueText = '2030-01-31 18:00';
+        // A busy page may drop a click or keystrokes (a pop-up still opening or closing): check each field and fill it
+        // again until the preview shows.
         await vi.waitFor(
           async () => {
+            if ((await subtree.locator('.ant-select-selection-item').count()) === 0) {
+              await subtree.click();
+              await desk.locator('.ant-select-dropdown:visible .ant-select-tree-node-content-wrapper').first().click({ timeout: 3000 });
+            }
+            if ((await dueInput.inputValue()) !== dueText) {
+              await dueInput.click();
+              await dueInput.fill(dueText);
+              await dueInput.press('Enter');
+            }
             await desk.getByTestId('send-preview').click();
             await desk.getByTestId('send-store-count').waitFor({ timeout: 3000 });
           },
-          { timeout: 30_000, interval: 500 },
+          { timeout: 60_000, interval: 500 },
         );
         const count = Number(await desk.getByTestId('send-store-count').locator('.ant-statistic-content-value').textContent());
         expect(count).toBeGreaterThan(0);

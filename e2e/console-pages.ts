@@ -40,10 +40,19 @@ export async function fillSearch(page: Page, text: string): Promise<void> {
 
 /** Picks an option of an antd Select by its visible label. */
 export async function pickOption(page: Page, selectTestId: string, label: string): Promise<void> {
-  await page.getByTestId(selectTestId).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: label }).first().click();
-  // The choice has landed once the select shows it (a slow page may still be re-rendering the list).
-  await page.getByTestId(selectTestId).filter({ hasText: label }).waitFor();
+  const select = page.getByTestId(selectTestId);
+  // A busy page may drop a click on a list still opening: choose again until the select shows the choice.
+  for (let attempt = 1; ; attempt++) {
+    await select.click();
+    try {
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: label }).first().click({ timeout: 5000 });
+      await select.filter({ hasText: label }).waitFor({ timeout: 5000 });
+      return;
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 /** The text of every element with this test id. */
