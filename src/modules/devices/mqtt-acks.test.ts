@@ -5,7 +5,14 @@ import { PubackBatcher } from './mqtt-acks.ts';
 
 /** A client whose socket records what is written and says whether its buffer has room. */
 function fakeClient(room: () => boolean) {
-  const conn = Object.assign(new EventEmitter(), { destroyed: false, written: [] as Buffer[], write: (b: Buffer) => (conn.written.push(b), room()) });
+  const conn = Object.assign(new EventEmitter(), {
+    destroyed: false,
+    written: [] as Buffer[],
+    write(b: Buffer) {
+      conn.written.push(b);
+      return room();
+    },
+  });
   return { client: { closed: false, conn } as unknown as Client, conn };
 }
 
