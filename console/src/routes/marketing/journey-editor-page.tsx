@@ -4,6 +4,7 @@ import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { Button, Card, Col, Flex, Input, Radio, Row, Select, Space, Statistic, Switch, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../lib/auth.tsx';
 import { showError, showSuccess } from '../../lib/feedback.ts';
@@ -34,6 +35,14 @@ const blank: Draft = {
   quietStart: '21:00',
   quietEnd: '09:00',
 };
+
+/** Why a person left, in words: the reasons the runner records (`did_event: <event>` names the event). */
+function exitReasonText(t: TFunction, reason: string | null): string {
+  if (!reason) return '';
+  if (reason.startsWith('did_event: ')) return t('journeys.exitReasons.did_event', { event: reason.slice('did_event: '.length) });
+  if (reason === 'exit_step' || reason === 'journey_archived' || reason === 'step_removed') return t(`journeys.exitReasons.${reason}`);
+  return reason;
+}
 
 type Move = 'activate' | 'pause' | 'archive';
 const movesFor: Record<JourneyStatus, Move[]> = { draft: ['activate', 'archive'], active: ['pause', 'archive'], paused: ['activate', 'archive'], archived: [] };
@@ -228,7 +237,7 @@ function PeopleCard({ journeyId }: { journeyId: string }) {
           { title: t('journeys.state'), dataIndex: 'status', render: (s: Enrollment['status']) => <Tag>{t(`journeys.enrollmentStatus.${s}`)}</Tag> },
           { title: t('journeys.step'), dataIndex: 'stepId', render: (s: string | null) => (s === '$unless' ? t('journeys.unlessStep') : (s ?? '—')) },
           { title: t('journeys.entered'), dataIndex: 'enteredAt', render: (v: string) => new Date(v).toLocaleString() },
-          { title: t('journeys.exitReason'), dataIndex: 'exitReason', render: (v: string | null) => v ?? '' },
+          { title: t('journeys.exitReason'), dataIndex: 'exitReason', render: (v: string | null) => exitReasonText(t, v) },
         ]}
       />
     </Card>
