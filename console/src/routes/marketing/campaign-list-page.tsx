@@ -4,6 +4,8 @@ import { Link, useNavigate } from '@tanstack/react-router';
 import { Button, Flex, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../../lib/date-format.ts';
+import { useLanguage } from '../../lib/i18n.ts';
 import { useAuth } from '../../lib/auth.tsx';
 import { AdAudienceCard } from './ad-audience-card.tsx';
 import { useCampaigns, useChannels } from './marketing-queries.ts';
@@ -27,6 +29,7 @@ export function CampaignStatusTag({ status }: { status: CampaignStatus }) {
 /** The campaign list page. */
 export function CampaignListPage() {
   const { t } = useTranslation();
+  const language = useLanguage();
   const { can } = useAuth();
   const navigate = useNavigate();
   const [status, setStatus] = useState<CampaignStatus | 'all'>('all');
@@ -69,7 +72,7 @@ export function CampaignListPage() {
           { title: t('marketing.variantsCount'), render: (_: unknown, c) => c.variants.length },
           { title: t('marketing.holdout'), dataIndex: 'holdoutPercent', render: (p: number) => `${p}%` },
           { title: t('marketing.schedule'), render: (_: unknown, c) => t(`marketing.scheduleKind.${c.schedule.kind}`) },
-          { title: t('marketing.created'), dataIndex: 'createdAt', render: (v: string) => new Date(v).toLocaleString() },
+          { title: t('marketing.created'), dataIndex: 'createdAt', render: (v: string) => formatDateTime(v, language) },
         ]}
       />
       {can('marketing:write') && <AdAudienceCard />}

@@ -6,6 +6,8 @@ import { Button, Card, Col, Flex, Input, Radio, Row, Select, Space, Statistic, S
 import { useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../../lib/date-format.ts';
+import { useLanguage } from '../../lib/i18n.ts';
 import { useAuth } from '../../lib/auth.tsx';
 import { showError, showSuccess } from '../../lib/feedback.ts';
 import { JourneyStatusTag } from './journey-list-page.tsx';
@@ -208,6 +210,7 @@ function SettingsCard({ draft, set, disabled }: { draft: Draft; set: (d: Partial
 
 function PeopleCard({ journeyId }: { journeyId: string }) {
   const { t } = useTranslation();
+  const language = useLanguage();
   const counts = useJourneyCounts(journeyId).data;
   const people = useJourneyEnrollments(journeyId);
   return (
@@ -236,7 +239,7 @@ function PeopleCard({ journeyId }: { journeyId: string }) {
           },
           { title: t('journeys.state'), dataIndex: 'status', render: (s: Enrollment['status']) => <Tag>{t(`journeys.enrollmentStatus.${s}`)}</Tag> },
           { title: t('journeys.step'), dataIndex: 'stepId', render: (s: string | null) => (s === '$unless' ? t('journeys.unlessStep') : (s ?? '—')) },
-          { title: t('journeys.entered'), dataIndex: 'enteredAt', render: (v: string) => new Date(v).toLocaleString() },
+          { title: t('journeys.entered'), dataIndex: 'enteredAt', render: (v: string) => formatDateTime(v, language) },
           { title: t('journeys.exitReason'), dataIndex: 'exitReason', render: (v: string | null) => exitReasonText(t, v) },
         ]}
       />

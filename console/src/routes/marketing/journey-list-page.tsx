@@ -4,6 +4,8 @@ import { Link, useNavigate } from '@tanstack/react-router';
 import { Button, Flex, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../../lib/date-format.ts';
+import { useLanguage } from '../../lib/i18n.ts';
 import { useAuth } from '../../lib/auth.tsx';
 import { useJourneys } from './journey-queries.ts';
 import { type Journey, type JourneyStatus, journeyStatuses } from './journey-types.ts';
@@ -33,6 +35,7 @@ export function TriggerSummary({ journey }: { journey: Journey }) {
 /** The journey list page. */
 export function JourneyListPage() {
   const { t } = useTranslation();
+  const language = useLanguage();
   const { can } = useAuth();
   const navigate = useNavigate();
   const [status, setStatus] = useState<JourneyStatus | 'all'>('all');
@@ -73,7 +76,7 @@ export function JourneyListPage() {
           { title: t('journeys.state'), dataIndex: 'status', render: (s: JourneyStatus) => <JourneyStatusTag status={s} /> },
           { title: t('journeys.trigger'), render: (_: unknown, j) => <TriggerSummary journey={j} /> },
           { title: t('journeys.reentry'), render: (_: unknown, j) => t(`journeys.reentryMode.${j.reentry.mode}`) },
-          { title: t('journeys.created'), dataIndex: 'createdAt', render: (v: string) => new Date(v).toLocaleString() },
+          { title: t('journeys.created'), dataIndex: 'createdAt', render: (v: string) => formatDateTime(v, language) },
         ]}
       />
     </Space>

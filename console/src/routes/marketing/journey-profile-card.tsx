@@ -2,12 +2,15 @@
 import { Link } from '@tanstack/react-router';
 import { Card, Table, Tag, Timeline } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../../lib/date-format.ts';
+import { useLanguage } from '../../lib/i18n.ts';
 import { useAuth } from '../../lib/auth.tsx';
 import { useProfileJourneys } from './journey-queries.ts';
 import type { Enrollment } from './journey-types.ts';
 
 function Journeys({ profileId }: { profileId: string }) {
   const { t } = useTranslation();
+  const language = useLanguage();
   const enrollments = useProfileJourneys(profileId);
   return (
     <Card size="small" title={t('journeys.profileJourneys')} data-testid="profile-journeys">
@@ -22,7 +25,7 @@ function Journeys({ profileId }: { profileId: string }) {
           expandedRowRender: (e) => (
             <Timeline
               items={(e.history ?? []).map((h) => ({
-                children: `${new Date(h.at).toLocaleString()} · ${h.stepId} · ${t(`journeys.outcome.${h.outcome}`, { defaultValue: h.outcome })}${h.detail ? ` (${h.detail})` : ''}`,
+                children: `${formatDateTime(h.at, language)} · ${h.stepId} · ${t(`journeys.outcome.${h.outcome}`, { defaultValue: h.outcome })}${h.detail ? ` (${h.detail})` : ''}`,
               }))}
             />
           ),
@@ -39,7 +42,7 @@ function Journeys({ profileId }: { profileId: string }) {
           },
           { title: t('journeys.state'), dataIndex: 'status', render: (s: Enrollment['status']) => <Tag>{t(`journeys.enrollmentStatus.${s}`)}</Tag> },
           { title: t('journeys.step'), render: (_: unknown, e) => (e.stepId === '$unless' ? t('journeys.unlessStep') : (e.stepId ?? e.exitReason ?? '—')) },
-          { title: t('journeys.entered'), dataIndex: 'enteredAt', render: (v: string) => new Date(v).toLocaleString() },
+          { title: t('journeys.entered'), dataIndex: 'enteredAt', render: (v: string) => formatDateTime(v, language) },
         ]}
       />
     </Card>

@@ -2,12 +2,15 @@
 // profile page.
 import { Card, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../../lib/date-format.ts';
+import { useLanguage } from '../../lib/i18n.ts';
 import { useAuth } from '../../lib/auth.tsx';
 import { useProfileMessages } from './marketing-queries.ts';
 import { MessageSenderLink } from './message-sender.tsx';
 
 function Messages({ profileId }: { profileId: string }) {
   const { t } = useTranslation();
+  const language = useLanguage();
   const messages = useProfileMessages(profileId);
   return (
     <Card size="small" title={t('marketing.profileMessages')} data-testid="profile-messages">
@@ -22,7 +25,7 @@ function Messages({ profileId }: { profileId: string }) {
           { title: t('marketing.sentBy'), key: 'sender', render: (_: unknown, m) => <MessageSenderLink sender={m} /> },
           { title: t('marketing.channel'), dataIndex: 'channelKind' },
           { title: t('marketing.state'), dataIndex: 'status', render: (s: string, m) => <Tag>{m.skipReason ? `${s}: ${m.skipReason}` : s}</Tag> },
-          { title: t('marketing.sentAt'), dataIndex: 'sentAt', render: (v: string | null) => (v ? new Date(v).toLocaleString() : '—') },
+          { title: t('marketing.sentAt'), dataIndex: 'sentAt', render: (v: string | null) => (v ? formatDateTime(v, language) : '—') },
           {
             title: t('marketing.body'),
             dataIndex: 'body',
