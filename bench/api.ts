@@ -1,21 +1,15 @@
 import { runLoad } from './http-load.ts';
-import { rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import Fastify from 'fastify';
-import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { progressBar } from '../src/commands/progress.ts';
 import { demoPassword, seedDemo } from '../src/commands/seed-demo.ts';
-import { loadConfig } from '../src/kernel/config.ts';
-import { migrateDatabase, openDatabase } from '../src/kernel/db.ts';
-import { openDatabaseServer } from '../src/kernel/embedded-postgres.ts';
-import { createLogger } from '../src/kernel/logger.ts';
 import { createMetrics } from '../src/kernel/metrics.ts';
 import { hashPassword } from '../src/kernel/passwords.ts';
 import { insertUser, orgUnits, tenants } from '../src/modules/org/index.ts';
 import { stores } from '../src/modules/stores/index.ts';
 import { and, eq } from 'drizzle-orm';
+import { benchConfig, createBenchDatabase, openBenchServer } from './bench-database.ts';
 
 // The same SQL the platform's store routes run (see src/modules/stores/service.ts), without the platform around it.
 const listSql = `SELECT s.id, s.org_unit_id, s.parent_org_unit_id, p.name AS parent_name, s.code, s.name, s.name_en, s.status, s.format, s.city,
@@ -32,20 +26,15 @@ const detailSql = `SELECT s.id, s.org_unit_id, s.parent_org_unit_id, p.name AS p
 
 /** `storeos bench api`: store list and detail through the platform against a bare Fastify route running the same SQL. */
 export async function runBench(o: { duration: number; connections: number }): Promise<void> {
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
-  const log = createLogger('silent');
-  const dataDir = path.join(os.tmpdir(), `storeos-bench-${process.pid}`);
-  const server = await openDatabaseServer({ dataDir, databaseUrl: config.databaseUrl, log });
-  const dbName = `storeos_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(server.url);
-  url.pathname = `/${dbName}`;
-  const db = openDatabase(url.toString(), { max: config.dbPoolSize });
+  const { config, log } = benchConfig();
+  const server = await openBenchServer('api', config, log);
+  const bench = await createBenchDatabase(server.url, 'api', config.dbPoolSize).catch(async (err) => {
+    await server.stop();
+    throw err;
+  });
+  const { db } = bench;
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
-    await migrateDatabase(db);
     const started = Date.now();
     const bar = progressBar('seeding 4,000 stores');
     await seedDemo(db, { stores: 4000, slug: 'bench', onProgress: bar.update });
@@ -120,10 +109,7 @@ export async function runBench(o: { duration: number; connections: number }): Pr
     process.stdout.write(`\nstoreos bench api — concurrency ${o.connections}, ${o.duration} s per run, ${os.cpus().length} cores\n\n${rows.join('\n\n')}\n`);
   } finally {
     for (const c of cleanups) await c().catch(() => {});
-    await db.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-    await admin.end();
+    await bench.drop();
     await server.stop();
-    if (!config.databaseUrl) await rm(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,17 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { seedDemo } from '../src/commands/seed-demo.ts';
-import { loadConfig } from '../src/kernel/config.ts';
-import { migrateDatabase, openDatabase } from '../src/kernel/db.ts';
-import { openDatabaseServer } from '../src/kernel/embedded-postgres.ts';
-import { createLogger } from '../src/kernel/logger.ts';
 import { createMetrics } from '../src/kernel/metrics.ts';
 import { createMarketing } from '../src/modules/marketing/index.ts';
 import { SinkAdapter } from '../src/modules/marketing/channels/sink.ts';
 import { checkTemplate, compileTemplate } from '../src/modules/marketing/template-language.ts';
+import { benchConfig, createBenchDatabase, openBenchServer } from './bench-database.ts';
 import { cpuSeconds, withDescendants } from './cpu-usage.ts';
 import { runJourneyBench } from './journeys.ts';
 
@@ -26,20 +19,15 @@ const body = '{{ traits.name | default: "朋友" }}，{{ store.name }} 今天 {{
  */
 export async function runBench(o: { profiles?: number }): Promise<void> {
   const n = o.profiles ?? 1_000_000;
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
-  const log = createLogger('silent');
-  const dataDir = path.join(os.tmpdir(), `storeos-bench-campaigns-${process.pid}`);
-  const server = await openDatabaseServer({ dataDir, databaseUrl: config.databaseUrl, log });
-  const dbName = `storeos_bench_campaigns_${process.pid}`;
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(server.url);
-  url.pathname = `/${dbName}`;
-  const db = openDatabase(url.toString(), { max: config.dbPoolSize });
+  const { config, log } = benchConfig();
+  const server = await openBenchServer('campaigns', config, log);
+  const bench = await createBenchDatabase(server.url, 'campaigns', config.dbPoolSize).catch(async (err) => {
+    await server.stop();
+    throw err;
+  });
+  const { db } = bench;
   db.pool.options.connectionTimeoutMillis = 120_000;
   try {
-    await migrateDatabase(db);
     const { tenantId } = await seedDemo(db, { stores: 50, slug: 'bench' });
     const q = (text: string, values: unknown[] = []) => db.pool.query(text, values);
     const t0 = Date.now();
@@ -83,7 +71,7 @@ export async function runBench(o: { profiles?: number }): Promise<void> {
     process.stdout.write(`seeded ${n.toLocaleString()} people in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 
     // Where the cores go: this process (the send loop) and PostgreSQL's processes (none to see with DATABASE_URL).
-    const postmaster = config.databaseUrl ? 0 : Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const postmaster = server.postmasterPid();
     const pgCpu = () => cpuSeconds(() => (postmaster ? withDescendants(postmaster) : []));
     const ownMicros = (since: NodeJS.CpuUsage) => {
       const u = process.cpuUsage(since);
@@ -136,10 +124,7 @@ export async function runBench(o: { profiles?: number }): Promise<void> {
     // Journeys: trigger latency, in a database of their own on the same server (bench/journeys.ts).
     await runJourneyBench(server.url);
   } finally {
-    await db.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-    await admin.end();
+    await bench.drop();
     await server.stop();
-    await rm(dataDir, { recursive: true, force: true }).catch(() => {});
   }
 }

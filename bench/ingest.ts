@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,12 +11,9 @@ import { buildApp } from '../src/app.ts';
 import { seedDemo } from '../src/commands/seed-demo.ts';
 import { catalog, pick, seededRandom, shopperOf } from '../src/commands/shopper-catalog.ts';
 import { systemActor } from '../src/kernel/auth.ts';
-import { loadConfig } from '../src/kernel/config.ts';
-import { migrateDatabase, openDatabase } from '../src/kernel/db.ts';
-import { openDatabaseServer } from '../src/kernel/embedded-postgres.ts';
-import { createLogger } from '../src/kernel/logger.ts';
 import { createMetrics } from '../src/kernel/metrics.ts';
 import { createCustomers, createSource, writerCopyColumns } from '../src/modules/customers/index.ts';
+import { benchConfig, createBenchDatabase, openBenchServer } from './bench-database.ts';
 import { cpuSeconds, withDescendants } from './cpu-usage.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -125,21 +121,16 @@ async function rawCopy(url: string, rows: string, seconds: number, lanes: number
 
 /** `storeos bench ingest`: Segment batches of 100 through the real pipeline against raw COPY of the same rows. */
 export async function runBench(o: { duration: number; connections: number }): Promise<void> {
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
-  const log = createLogger('silent');
-  const dataDir = path.join(os.tmpdir(), `storeos-bench-ingest-${process.pid}`);
-  const server = await openDatabaseServer({ dataDir, databaseUrl: config.databaseUrl, log });
-  const dbName = `storeos_bench_ingest_${process.pid}`;
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(server.url);
-  url.pathname = `/${dbName}`;
-  const db = openDatabase(url.toString(), { max: config.dbPoolSize });
+  const { config, log } = benchConfig();
+  const server = await openBenchServer('ingest', config, log);
+  const bench = await createBenchDatabase(server.url, 'ingest', config.dbPoolSize).catch(async (err) => {
+    await server.stop();
+    throw err;
+  });
+  const { db } = bench;
   const loadBefore = os.loadavg()[0];
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
-    await migrateDatabase(db);
     const { tenantId } = await seedDemo(db, { stores: 20, slug: 'bench' });
     const ctx = { db, actor: systemActor(tenantId, 'bench', 'bench'), meta: {} };
     const source = await createSource(ctx, { name: 'bench web', channel: 'web', rateLimit: 0 });
@@ -167,7 +158,7 @@ export async function runBench(o: { duration: number; connections: number }): Pr
     const before = await count();
     // Where the cores go: this process (the StoreOS server), PostgreSQL's processes, the load generator (an exited
     // child's CPU time is added to its parent's, so it is this process's total less its own).
-    const postmaster = config.databaseUrl ? 0 : Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const postmaster = server.postmasterPid();
     const pgPids = () => (postmaster ? withDescendants(postmaster) : []);
     const meter = () => ({ own: process.cpuUsage(), all: cpuSeconds(() => [process.pid]), pg: cpuSeconds(pgPids) });
     const usedSince = (m: ReturnType<typeof meter>) => {
@@ -207,7 +198,7 @@ export async function runBench(o: { duration: number; connections: number }): Pr
       reader.release();
     }
     const m1 = meter();
-    const copied = await rawCopy(url.toString(), rows, o.duration, 2);
+    const copied = await rawCopy(bench.url, rows, o.duration, 2);
     const baseUsed = usedSince(m1);
     const loadAfter = os.loadavg()[0];
     // CPU-seconds per event of everything that ran, and what 2 cores given to it alone would carry.
@@ -232,10 +223,7 @@ export async function runBench(o: { duration: number; connections: number }): Pr
     );
   } finally {
     for (const c of cleanups) await c().catch(() => {});
-    await db.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-    await admin.end();
+    await bench.drop();
     await server.stop();
-    if (!config.databaseUrl) await rm(dataDir, { recursive: true, force: true });
   }
 }

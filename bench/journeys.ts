@@ -1,15 +1,12 @@
 import os from 'node:os';
-import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { seedDemo } from '../src/commands/seed-demo.ts';
 import { systemActor } from '../src/kernel/auth.ts';
-import { loadConfig } from '../src/kernel/config.ts';
-import { migrateDatabase, openDatabase } from '../src/kernel/db.ts';
-import { createLogger } from '../src/kernel/logger.ts';
 import { createMetrics } from '../src/kernel/metrics.ts';
 import { createCustomers, createSource } from '../src/modules/customers/index.ts';
 import { EventPartitions } from '../src/modules/customers/event-partitions.ts';
 import { createJourneys } from '../src/modules/marketing/index.ts';
+import { benchConfig, createBenchDatabase } from './bench-database.ts';
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -28,19 +25,12 @@ export async function runJourneyBench(serverUrl: string, o: { triggers?: number;
   const senders = o.senders ?? 16;
   // Offered load, events per second: latency is measured below saturation, where a trigger waits for no backlog.
   const rate = o.rate ?? 100;
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
-  const log = createLogger('silent');
-  const dbName = `storeos_bench_journeys_${process.pid}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${dbName}`;
-  const db = openDatabase(url.toString(), { max: config.dbPoolSize });
+  const { config, log } = benchConfig();
+  const bench = await createBenchDatabase(serverUrl, 'journeys', config.dbPoolSize);
+  const { db } = bench;
   const cleanups: (() => Promise<unknown>)[] = [];
   const loadBefore = os.loadavg()[0];
   try {
-    await migrateDatabase(db);
     const { tenantId } = await seedDemo(db, { stores: 10, slug: 'jbench' });
     const q = (text: string, values: unknown[] = []) => db.pool.query(text, values);
     await new EventPartitions(db.pool).ensure([Date.now()]);
@@ -161,8 +151,6 @@ export async function runJourneyBench(serverUrl: string, o: { triggers?: number;
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     for (const c of cleanups) await c().catch(() => {});
-    await db.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-    await admin.end();
+    await bench.drop();
   }
 }

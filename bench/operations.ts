@@ -1,19 +1,14 @@
 import { runLoad } from './http-load.ts';
-import { rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import Fastify from 'fastify';
-import pg from 'pg';
+import type pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { progressBar } from '../src/commands/progress.ts';
 import { demoPassword, seedDemo } from '../src/commands/seed-demo.ts';
-import { loadConfig } from '../src/kernel/config.ts';
-import { migrateDatabase, openDatabase } from '../src/kernel/db.ts';
-import { openDatabaseServer } from '../src/kernel/embedded-postgres.ts';
-import { createLogger } from '../src/kernel/logger.ts';
 import { createMetrics } from '../src/kernel/metrics.ts';
 import { seedBenchWorkOrders } from '../src/modules/maintenance/index.ts';
 import { boardSql } from '../src/modules/operations/tasks.ts';
+import { benchConfig, createBenchDatabase, openBenchServer } from './bench-database.ts';
 import { seedTaskInstances } from './operations-seed.ts';
 
 // The SQL the platform's board and compliance routes run (src/modules/operations/tasks.ts, reports.ts), without the platform.
@@ -53,20 +48,15 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function runBench(o: { duration: number; connections: number; tasks?: number; workOrders?: number }): Promise<void> {
   const nTasks = o.tasks ?? 1_000_000;
   const nWorkOrders = o.workOrders ?? 200_000;
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
-  const log = createLogger('silent');
-  const dataDir = path.join(os.tmpdir(), `storeos-bench-operations-${process.pid}`);
-  const server = await openDatabaseServer({ dataDir, databaseUrl: config.databaseUrl, log });
-  const dbName = `storeos_bench_ops_${process.pid}`;
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(server.url);
-  url.pathname = `/${dbName}`;
-  const db = openDatabase(url.toString(), { max: config.dbPoolSize });
+  const { config, log } = benchConfig();
+  const server = await openBenchServer('operations', config, log);
+  const bench = await createBenchDatabase(server.url, 'ops', config.dbPoolSize).catch(async (err) => {
+    await server.stop();
+    throw err;
+  });
+  const { db } = bench;
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
-    await migrateDatabase(db);
     const bar = progressBar('seeding 4,000 stores');
     const { tenantId } = await seedDemo(db, { stores: 4000, slug: 'bench', onProgress: bar.update });
     bar.stop();
@@ -204,10 +194,7 @@ export async function runBench(o: { duration: number; connections: number; tasks
     );
   } finally {
     for (const c of cleanups) await c().catch(() => {});
-    await db.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-    await admin.end();
+    await bench.drop();
     await server.stop();
-    if (!config.databaseUrl) await rm(dataDir, { recursive: true, force: true });
   }
 }

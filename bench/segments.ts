@@ -1,21 +1,16 @@
-import { rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { buildApp } from '../src/app.ts';
 import { progressBar } from '../src/commands/progress.ts';
 import { seedDemo } from '../src/commands/seed-demo.ts';
 import { systemActor } from '../src/kernel/auth.ts';
-import { loadConfig } from '../src/kernel/config.ts';
-import { type Database, migrateDatabase, openDatabase } from '../src/kernel/db.ts';
-import { openDatabaseServer } from '../src/kernel/embedded-postgres.ts';
-import { createLogger } from '../src/kernel/logger.ts';
+import type { Database } from '../src/kernel/db.ts';
 import { createMetrics } from '../src/kernel/metrics.ts';
 import { createCollection, createSource } from '../src/modules/customers/index.ts';
 import { EventPartitions } from '../src/modules/customers/event-partitions.ts';
 import { createCustomerProfiles } from '../src/modules/customers/profile-pipeline.ts';
 import { runSegmentRecompute } from '../src/modules/customers/recompute-jobs.ts';
+import { benchConfig, createBenchDatabase, openBenchServer } from './bench-database.ts';
 
 const day = 86_400_000;
 const cities = ['上海', '北京', '广州', '深圳', '杭州', '成都', '南京', '武汉'];
@@ -135,23 +130,18 @@ export async function generate(db: Database, tenantId: string, storeIds: string[
 export async function runBench(o: { duration: number; connections: number; profiles?: number; events?: number }): Promise<void> {
   const nProfiles = o.profiles ?? 1_000_000;
   const nEvents = o.events ?? 20_000_000;
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
-  const log = createLogger('silent');
-  const dataDir = path.join(os.tmpdir(), `storeos-bench-segments-${process.pid}`);
-  const server = await openDatabaseServer({ dataDir, databaseUrl: config.databaseUrl, log });
-  const dbName = `storeos_bench_segments_${process.pid}`;
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(server.url);
-  url.pathname = `/${dbName}`;
-  const db = openDatabase(url.toString(), { max: config.dbPoolSize });
+  const { config, log } = benchConfig();
+  const server = await openBenchServer('segments', config, log);
+  const bench = await createBenchDatabase(server.url, 'segments', config.dbPoolSize).catch(async (err) => {
+    await server.stop();
+    throw err;
+  });
+  const { db } = bench;
   // Minutes of COPY on a busy 2-core machine can make a new connection slow to open; waiting beats failing the run.
   db.pool.options.connectionTimeoutMillis = 120_000;
   const cleanups: (() => Promise<unknown>)[] = [];
   const loadBefore = os.loadavg()[0];
   try {
-    await migrateDatabase(db);
     const { tenantId } = await seedDemo(db, { stores: 50, slug: 'bench' });
     const storeIds = (await db.pool.query<{ id: string }>('SELECT id FROM stores WHERE tenant_id = $1 ORDER BY code', [tenantId])).rows.map((r) => r.id);
     const now = Date.now();
@@ -296,10 +286,7 @@ export async function runBench(o: { duration: number; connections: number; profi
     cleanups.push(() => profiles.stop());
   } finally {
     for (const c of cleanups) await c().catch(() => {});
-    await db.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-    await admin.end();
+    await bench.drop();
     await server.stop();
-    if (!config.databaseUrl) await rm(dataDir, { recursive: true, force: true });
   }
 }
