@@ -1,8 +1,8 @@
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import helmet from 'helmet';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -26,6 +26,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Route needs no signed-in caller. */
     public?: boolean;
+    /** `false`: a JSON API for machines (the Segment endpoints), without the page headers (nosniff is set by the route). */
+    securityHeaders?: false;
   }
 }
 
@@ -79,7 +81,9 @@ export async function createHttpApp(opts: HttpOptions): Promise<HttpApp> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  await app.register(fastifyHelmet, {
+  // Security headers on every answer. The middleware is built once: the Fastify plugin rebuilt it (parsing the CSP
+  // directives) on every request.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -92,7 +96,11 @@ export async function createHttpApp(opts: HttpOptions): Promise<HttpApp> {
       },
     },
     crossOriginEmbedderPolicy: false,
-    hsts: false,
+    strictTransportSecurity: false,
+  });
+  app.addHook('onRequest', (req, reply, done) => {
+    if (req.routeOptions.config.securityHeaders === false) return done();
+    securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err instanceof Error ? err : undefined));
   });
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {

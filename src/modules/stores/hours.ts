@@ -48,10 +48,19 @@ function clockFormat(timeZone: string): Intl.DateTimeFormat {
 
 /** A store's local date (`YYYY-MM-DD`), ISO weekday (1 = Monday) and time (`HH:MM`) at an instant. */
 export function localClock(timeZone: string, at: Date): { date: string; day: number; time: string } {
+  // The answer changes once a minute (every zone's offset is whole minutes): formatting is kept per zone for its minute.
+  const minute = Math.floor(at.getTime() / 60_000);
+  const kept = lastClock.get(timeZone);
+  if (kept && kept.minute === minute) return kept.clock;
   const parts = Object.fromEntries(clockFormat(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
   const day = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.weekday) + 1;
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, day, time: `${parts.hour}:${parts.minute}` };
+  const clock = { date: `${parts.year}-${parts.month}-${parts.day}`, day, time: `${parts.hour}:${parts.minute}` };
+  lastClock.set(timeZone, { minute, clock });
+  return clock;
 }
+
+/** The local clock last worked out for each zone, with the minute it is for. */
+const lastClock = new Map<string, { minute: number; clock: Readonly<{ date: string; day: number; time: string }> }>();
 
 /** Special hours over a date range. */
 export interface SpecialRange {
