@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServer } from '../test/harness.ts';
 import { browserTestTimeout, describeInBrowser, desktopChinese, launchBrowser, phoneChinese } from './browser.ts';
 import { ensureConsoleBuilt } from './console-build.ts';
-import { signIn } from './console-pages.ts';
+import { signIn, steady } from './console-pages.ts';
 
 const screenshots = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
 
@@ -78,13 +78,8 @@ describeInBrowser('maintenance in the console', () => {
         const pad = page.getByTestId('signature-pad');
         await pad.waitFor();
         // The dialog zooms in: draw only once the pad has stopped moving, or the strokes land beside it.
-        let box = await pad.boundingBox();
-        for (let settled = false; !settled; ) {
-          await page.waitForTimeout(150);
-          const next = await pad.boundingBox();
-          settled = JSON.stringify(next) === JSON.stringify(box);
-          box = next;
-        }
+        await steady(page, '[data-testid="signature-pad"]');
+        const box = await pad.boundingBox();
         if (!box) throw new Error('no signature pad');
         await page.mouse.move(box.x + 20, box.y + 40);
         await page.mouse.down();

@@ -11,7 +11,7 @@ import { createJourneys } from '../src/modules/marketing/index.ts';
 import { startTestServer } from '../test/harness.ts';
 import { browserTestTimeout, describeInBrowser, desktopChinese, launchBrowser, phoneChinese } from './browser.ts';
 import { ensureConsoleBuilt } from './console-build.ts';
-import { pickOption, signIn } from './console-pages.ts';
+import { pickOption, signIn, steady } from './console-pages.ts';
 
 const screenshots = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
 
@@ -21,18 +21,6 @@ async function settled(page: Page, testId: string, attrs: Record<string, string>
     .map(([k, v]) => `[data-${k}="${v}"]`)
     .join('')}`;
   await page.locator(selector).waitFor({ timeout });
-}
-
-/** Waits until an element has stopped moving (a drawer or dialog done sliding in). */
-async function steady(page: Page, selector: string): Promise<void> {
-  const box = () => page.locator(selector).boundingBox();
-  let last = await box();
-  for (let still = 0; still < 2; ) {
-    await page.waitForTimeout(100);
-    const next = await box();
-    still = next !== null && JSON.stringify(next) === JSON.stringify(last) ? still + 1 : 0;
-    last = next;
-  }
 }
 
 describeInBrowser('marketing in the console', () => {

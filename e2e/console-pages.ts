@@ -64,3 +64,15 @@ export async function textsOf(page: Page, testId: string): Promise<string[]> {
 export function expectSearchParam(page: Page, name: string, value: string): void {
   expect(new URL(page.url()).searchParams.get(name)).toBe(value);
 }
+
+/** Waits until an element has stopped moving (a drawer or dialog done sliding or zooming in). */
+export async function steady(page: Page, selector: string): Promise<void> {
+  const box = () => page.locator(selector).boundingBox();
+  let last = await box();
+  for (let still = 0; still < 2; ) {
+    await page.waitForTimeout(100);
+    const next = await box();
+    still = next !== null && JSON.stringify(next) === JSON.stringify(last) ? still + 1 : 0;
+    last = next;
+  }
+}

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPassword } from '../../commands/seed-demo.ts';
-import { hashPassword } from '../../kernel/passwords.ts';
-import { insertUser } from '../org/index.ts';
 import { createJourneys, type Journeys } from './journey-module.ts';
-import { createMarketingTestApp, type MarketingTestApp } from './marketing-test-kit.ts';
+import { createMarketingTestApp, isolationCallers, type MarketingTestApp } from './marketing-test-kit.ts';
 
 /**
  * Journeys are scoped like campaigns: a marketer granted on one store sees neither HQ's journeys nor their people, and
@@ -43,18 +40,7 @@ describe('journeys are scoped by tenant and by org subtree', () => {
         return journeys;
       },
     });
-    const unit = await t.db.pool.query<{ org_unit_id: string }>('SELECT org_unit_id FROM stores WHERE id = $1', [t.storeIds[0]]);
-    await insertUser(t.db.orm, t.tenantId, {
-      email: 'store.marketer@demo.storeos.dev',
-      name: 'Store marketer',
-      passwordHash: await hashPassword(demoPassword),
-      role: 'marketer',
-      orgUnitId: unit.rows[0].org_unit_id,
-    });
-    admin = await t.signIn('admin@demo.storeos.dev', 'demo');
-    local = await t.signIn('store.marketer@demo.storeos.dev', 'demo');
-    other = await t.signIn('admin@demo.storeos.dev', 'other');
-    manager = await t.signIn('store.manager@demo.storeos.dev', 'demo');
+    ({ admin, local, other, manager } = await isolationCallers(t));
     [mine, foreign] = await t.people([
       { storeIndex: 0, consents: ['marketing:*'] },
       { storeIndex: 1, consents: ['marketing:*'] },

@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPassword } from '../../commands/seed-demo.ts';
-import { hashPassword } from '../../kernel/passwords.ts';
-import { insertUser } from '../org/index.ts';
-import { createMarketingTestApp, type MarketingTestApp } from './marketing-test-kit.ts';
+import { createMarketingTestApp, isolationCallers, type MarketingTestApp } from './marketing-test-kit.ts';
 
 /**
  * Marketing is scoped like everything else: a marketer granted on one store runs campaigns that reach only that store's
@@ -28,18 +25,7 @@ describe('marketing data is scoped by tenant and by org subtree', () => {
 
   beforeAll(async () => {
     t = await createMarketingTestApp({ stores: 3 });
-    const unit = await t.db.pool.query<{ org_unit_id: string }>('SELECT org_unit_id FROM stores WHERE id = $1', [t.storeIds[0]]);
-    await insertUser(t.db.orm, t.tenantId, {
-      email: 'store.marketer@demo.storeos.dev',
-      name: 'Store marketer',
-      passwordHash: await hashPassword(demoPassword),
-      role: 'marketer',
-      orgUnitId: unit.rows[0].org_unit_id,
-    });
-    admin = await t.signIn('admin@demo.storeos.dev', 'demo');
-    local = await t.signIn('store.marketer@demo.storeos.dev', 'demo');
-    other = await t.signIn('admin@demo.storeos.dev', 'other');
-    manager = await t.signIn('store.manager@demo.storeos.dev', 'demo');
+    ({ admin, local, other, manager } = await isolationCallers(t));
     [mine, foreign] = await t.people([
       { phone: '+8613800000001', email: 'li.na@example.com', storeIndex: 0, consents: ['marketing:*', 'advertising:ads'] },
       { phone: '+8613800000002', storeIndex: 1, consents: ['marketing:*', 'advertising:*'] },

@@ -13,7 +13,9 @@ import type { Database } from '../../kernel/db.ts';
 import type { HttpApp } from '../../kernel/http.ts';
 import { createLogger } from '../../kernel/logger.ts';
 import { createMetrics } from '../../kernel/metrics.ts';
+import { hashPassword } from '../../kernel/passwords.ts';
 import { diskFileStore } from '../files/index.ts';
+import { insertUser } from '../org/index.ts';
 import { createMarketing, type Marketing } from './create-marketing.ts';
 import type { Journeys } from './journey-module.ts';
 
@@ -153,5 +155,31 @@ export async function createMarketingTestApp(
       await t.drop();
       await rm(filesDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The callers an isolation test tries: HQ's admin, a marketer of the first store, another tenant's admin, a store manager. */
+export interface IsolationCallers {
+  admin: Record<string, string>;
+  local: Record<string, string>;
+  other: Record<string, string>;
+  manager: Record<string, string>;
+}
+
+/** Adds a marketer granted on the first store only, and signs in each caller an isolation test tries. */
+export async function isolationCallers(t: MarketingTestApp): Promise<IsolationCallers> {
+  const unit = await t.db.pool.query<{ org_unit_id: string }>('SELECT org_unit_id FROM stores WHERE id = $1', [t.storeIds[0]]);
+  await insertUser(t.db.orm, t.tenantId, {
+    email: 'store.marketer@demo.storeos.dev',
+    name: 'Store marketer',
+    passwordHash: await hashPassword(demoPassword),
+    role: 'marketer',
+    orgUnitId: unit.rows[0].org_unit_id,
+  });
+  return {
+    admin: await t.signIn('admin@demo.storeos.dev', 'demo'),
+    local: await t.signIn('store.marketer@demo.storeos.dev', 'demo'),
+    other: await t.signIn('admin@demo.storeos.dev', 'other'),
+    manager: await t.signIn('store.manager@demo.storeos.dev', 'demo'),
   };
 }

@@ -12,7 +12,7 @@ import { checkFiles } from './evidence.ts';
 import { assertTransition, type TaskStatus, taskTransitions, workableStatuses } from './lifecycles.ts';
 import { taskInstances } from './schema.ts';
 import type { Notifier } from './task-clock.ts';
-import { canApprove, definitionOf, findTask, type TaskRow, taskDetail } from './tasks.ts';
+import { canApprove, canAssign, definitionOf, findTask, type TaskRow, taskDetail } from './tasks.ts';
 
 /** Refuses answers that do not fit their items: 400 naming each item and what is wrong. */
 async function checkAnswers(ctx: Ctx, t: TaskRow, answers: Answers, mode: AnswerMode) {
@@ -168,11 +168,6 @@ export async function decideTask(ctx: Ctx, id: string, body: { decision: 'approv
 /** The roles whose holders work tasks (assignable people hold one of them). */
 const executingRoles = roles.filter((r) => rolePermissions[r].includes('tasks:execute'));
 
-/** Whether the actor gives out the work of the store at `path`: its managers (who approve) and those who send tasks. */
-function canAssign(ctx: Pick<Ctx, 'actor'>, path: string) {
-  return can(ctx.actor, 'tasks:approve', path) || can(ctx.actor, 'tasks:manage', path);
-}
-
 /** The people a task of the store can be given to: its own staff who work tasks. */
 export async function assignableStaff(ctx: Ctx, storeId: string) {
   const store = await findStoreInScope(ctx.db.orm, ctx.actor, storeId, 'tasks:read');
@@ -187,7 +182,7 @@ export async function assignableStaff(ctx: Ctx, storeId: string) {
 export async function assignTask(ctx: Ctx, id: string, body: { userId: string | null; version?: number }, notifier: Notifier) {
   return ctx.db.orm.transaction(async (tx) => {
     const t = await findTask(tx, ctx.actor, id, true);
-    if (!canAssign(ctx, t.orgPath)) throw new AppError('forbidden', 'only the store’s managers give tasks to people');
+    if (!canAssign(ctx.actor, t.orgPath)) throw new AppError('forbidden', 'only the store’s managers give tasks to people');
     checkVersion(t, body.version);
     if (!['scheduled', ...workableStatuses].includes(t.status as TaskStatus)) {
       throw new AppError('conflict', `a ${t.status} task is no longer given to anyone`, { status: t.status });

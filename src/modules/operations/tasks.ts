@@ -35,6 +35,11 @@ export function rolesAt(actor: Actor, storePath: string): string[] {
   return [...new Set(actor.grants.filter((g) => g.permissions.has('tasks:execute') && storePath.startsWith(g.path)).map((g) => g.role))];
 }
 
+/** Whether the actor gives out the work of the store at `path` to people: its managers (who approve) and those who send tasks. */
+export function canAssign(actor: Actor, path: string): boolean {
+  return can(actor, 'tasks:approve', path) || can(actor, 'tasks:manage', path);
+}
+
 /**
  * Whether the actor may approve a task of a store: any grant with tasks:approve over the store when the template
  * asks the store manager, a grant above the store (region, HQ) when it asks the region manager.
@@ -206,7 +211,7 @@ export async function taskDetail(ctx: Pick<Ctx, 'db' | 'actor'>, id: string, db:
     can: {
       execute: can(ctx.actor, 'tasks:execute', orgPath),
       approve: canApprove(ctx.actor, orgPath, t.approval),
-      assign: can(ctx.actor, 'tasks:approve', orgPath) || can(ctx.actor, 'tasks:manage', orgPath),
+      assign: canAssign(ctx.actor, orgPath),
     },
   };
 }
