@@ -9,6 +9,7 @@ import { hashPassword } from '../src/kernel/passwords.ts';
 import { insertUser, orgUnits, tenants } from '../src/modules/org/index.ts';
 import { stores } from '../src/modules/stores/index.ts';
 import { and, eq } from 'drizzle-orm';
+import { isoTimestampTypes } from '../src/kernel/db.ts';
 import { benchConfig, createBenchDatabase, openBenchServer } from './bench-database.ts';
 
 // The same SQL the platform's store routes run (see src/modules/stores/service.ts), without the platform around it.
@@ -76,7 +77,10 @@ export async function runBench(o: { duration: number; connections: number }): Pr
         .where(and(eq(orgUnits.tenantId, tenant.id), eq(orgUnits.depth, 0)))
     )[0];
     const bare = Fastify({ logger: false });
-    bare.get('/stores', async () => ({ data: (await db.pool.query({ name: 'list', text: listSql, values: [tenant.id, `${root.path}%`] })).rows.slice(0, 50) }));
+    // Its timestamps parsed to ISO strings as the platform's list parses them (see queryPrepared's isoTimestamps).
+    bare.get('/stores', async () => ({
+      data: (await db.pool.query({ name: 'list', text: listSql, values: [tenant.id, `${root.path}%`], types: isoTimestampTypes })).rows.slice(0, 50),
+    }));
     bare.get<{ Params: { id: string } }>(
       '/stores/:id',
       async (req) => (await db.pool.query({ name: 'detail', text: detailSql, values: [tenant.id, req.params.id] })).rows[0],

@@ -42,6 +42,8 @@ const store = z.object({
   createdAt: z.date(),
   updatedAt: z.date(),
 });
+// The list's timestamps arrive as the ISO strings the answer carries (see listStores).
+const storeListItem = store.extend({ createdAt: z.iso.datetime(), updatedAt: z.iso.datetime() });
 const storeDetail = store.extend({
   weeklyHours: z.array(z.object({ day: z.number(), opens: z.string(), closes: z.string() })),
   specialHours: z.array(
@@ -65,7 +67,7 @@ export function storeRoutes(deps: Deps) {
   return async (app: HttpApp) => {
     app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer', bodyLimit: config.importLimit }, (_req, body, done) => done(null, body));
 
-    app.get('/stores', { schema: { tags: ['stores'], summary: 'Stores in your scope', querystring: z.object({ ...filters, ...pageQuery }), response: { 200: page(store), ...errors } } }, async (req) =>
+    app.get('/stores', { schema: { tags: ['stores'], summary: 'Stores in your scope', querystring: z.object({ ...filters, ...pageQuery }), response: { 200: page(storeListItem), ...errors } } }, async (req) =>
       listStores(ctxOf(db, req), req.query),
     );
     app.get(

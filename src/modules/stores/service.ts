@@ -96,8 +96,9 @@ export interface StoreListItem {
   timeZone: string;
   floorArea: number | null;
   phone: string | null;
-  createdAt: Date;
-  updatedAt: Date;
+  /** ISO 8601, as the answer carries it. */
+  createdAt: string;
+  updatedAt: string;
 }
 
 /** Stores inside the caller's scope, filtered, by code, a page at a time. */
@@ -107,7 +108,7 @@ export async function listStores(ctx: Ctx, q: StoreQuery) {
   if (after) where.push(`s.code > ${arg(String(after[0]))}`);
   const text = `SELECT ${listColumns} FROM stores s JOIN org_units p ON p.id = s.parent_org_unit_id
     WHERE ${where.join(' AND ')} ORDER BY s.code LIMIT ${arg(q.limit + 1)}`;
-  const rows = await queryPrepared<StoreListItem>(ctx.db.pool, 'stores_list', text, values);
+  const rows = await queryPrepared<StoreListItem>(ctx.db.pool, 'stores_list', text, values, { isoTimestamps: true });
   const data = rows.slice(0, q.limit);
   return { data, nextCursor: rows.length > q.limit ? encodeCursor([data[data.length - 1].code]) : null };
 }
