@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -119,6 +120,24 @@ async function rawCopy(url: string, rows: string, seconds: number, lanes: number
   return copied;
 }
 
+/** Starts V8's CPU profiler in this process (the server); `stop` writes the profile into a directory. */
+async function startProfile(): Promise<{ stop(dir: string): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(dir) {
+      const { profile } = await session.post('Profiler.stop');
+      await mkdir(dir, { recursive: true });
+      const file = path.join(dir, `ingest-${process.pid}-${Date.now()}.cpuprofile`);
+      await writeFile(file, JSON.stringify(profile));
+      session.disconnect();
+      process.stderr.write(`CPU profile of the server: ${file}\n`);
+    },
+  };
+}
+
 /** `storeos bench ingest`: Segment batches of 100 through the real pipeline against raw COPY of the same rows. */
 export async function runBench(o: { duration: number; connections: number }): Promise<void> {
   const { config, log } = benchConfig();
@@ -166,6 +185,12 @@ export async function runBench(o: { duration: number; connections: number }): Pr
       const own = (u.user + u.system) / 1e6;
       return { server: own, loader: Math.max(0, cpuSeconds(() => [process.pid]) - m.all - own), postgres: cpuSeconds(pgPids) - m.pg };
     };
+    // STOREOS_BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the server during the measured run into <dir>.
+    const profiler = process.env.STOREOS_BENCH_CPU_PROFILE ? await startProfile() : undefined;
+    // The share of PostgreSQL's time spent in the ingest transactions: the event writer's own connections.
+    const writerPids = async () =>
+      (await db.pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = 'storeos-collect'`)).rows.map((r) => r.pid);
+    const writerCpu0 = new Map((await writerPids()).map((pid) => [pid, cpuSeconds(() => [pid])]));
     const m0 = meter();
     const started = performance.now();
     const p = await load({ url: appUrl, connections: o.connections, duration: o.duration, writeKey: source.writeKey, templates });
@@ -177,6 +202,9 @@ export async function runBench(o: { duration: number; connections: number }): Pr
     const drainSeconds = (performance.now() - drainStarted) / 1000;
     // Counted after the profile pipeline caught up: the CPU of applying these events to profiles belongs to them.
     const used = usedSince(m0);
+    // Backends the pool opened during the run started at zero (it keeps idle ones 30 s, longer than a run's tail).
+    const writerCpu = (await writerPids()).reduce((sum, pid) => sum + cpuSeconds(() => [pid]) - (writerCpu0.get(pid) ?? 0), 0);
+    if (profiler) await profiler.stop(process.env.STOREOS_BENCH_CPU_PROFILE as string);
     const flushText = await metrics.registry.getSingleMetricAsString('storeos_collect_flush_events');
     const flushSum = Number(/_sum (\S+)/.exec(flushText)?.[1] ?? 0);
     const flushCount = Number(/_count (\S+)/.exec(flushText)?.[1] ?? 1);
@@ -205,6 +233,7 @@ export async function runBench(o: { duration: number; connections: number }): Pr
     const perEvent = (used.server + used.postgres + used.loader) / Math.max(1, durable);
     const basePerEvent = (baseUsed.server + baseUsed.postgres) / Math.max(1, copied);
     const cores = os.cpus().length;
+    const us = (seconds: number, n: number) => ((seconds / Math.max(1, n)) * 1e6).toFixed(1);
 
     const rate = durable / loadSeconds;
     const baseline = copied / o.duration;
@@ -218,6 +247,8 @@ export async function runBench(o: { duration: number; connections: number }): Pr
         `  ${((rate / baseline) * 100).toFixed(0)}% of baseline (goal ≥ 40%); ${rate >= 50_000 ? 'meets' : 'misses'} the 50,000 events/s goal\n\n` +
         `  CPU used: platform run (the load, then the profile pipeline catching up) — server ${used.server.toFixed(1)} s, PostgreSQL ${used.postgres.toFixed(1)} s, load generator ${used.loader.toFixed(1)} s ` +
         `(${(perEvent * 1e6) | 0} µs per event); baseline — PostgreSQL ${baseUsed.postgres.toFixed(1)} s, COPY client ${baseUsed.server.toFixed(1)} s (${(basePerEvent * 1e6) | 0} µs per event)\n` +
+        `  CPU µs per event: server ${us(used.server, durable)}, PostgreSQL ${us(used.postgres, durable)} (ingest transactions ${us(writerCpu, durable)}, the rest ${us(used.postgres - writerCpu, durable)}), load generator ${us(used.loader, durable)}; ` +
+        `baseline COPY client ${us(baseUsed.server, copied)}, PostgreSQL ${us(baseUsed.postgres, copied)}\n` +
         `  on ${cores} cores of its own (no other load) that is about ${(cores / perEvent).toFixed(0)} events/s for the platform and ${(cores / basePerEvent).toFixed(0)} for the baseline ` +
         `(${((basePerEvent / perEvent) * 100).toFixed(0)}%)\n`,
     );

@@ -7,10 +7,12 @@ import { systemActor } from '../src/kernel/auth.ts';
 import type { Database } from '../src/kernel/db.ts';
 import { createMetrics } from '../src/kernel/metrics.ts';
 import { createCollection, createSource } from '../src/modules/customers/index.ts';
+import type { ProfilePipeline } from '../src/modules/customers/contract.ts';
 import { EventPartitions } from '../src/modules/customers/event-partitions.ts';
 import { createCustomerProfiles } from '../src/modules/customers/profile-pipeline.ts';
 import { runSegmentRecompute } from '../src/modules/customers/recompute-jobs.ts';
 import { benchConfig, createBenchDatabase, openBenchServer } from './bench-database.ts';
+import { cpuSeconds, withDescendants } from './cpu-usage.ts';
 
 const day = 86_400_000;
 const cities = ['上海', '北京', '广州', '深圳', '杭州', '成都', '南京', '武汉'];
@@ -126,6 +128,39 @@ export async function generate(db: Database, tenantId: string, storeIds: string[
   );
 }
 
+/**
+ * Where (a)'s time goes, as the mean ms of each stage over all events and over the slowest 2 %: from the ack to the
+ * pipeline's hand-off (negative: handed off before the ack), waiting for the run before, then each stage of the run.
+ */
+function stageBreakdown(
+  acked: Map<string, number>,
+  handedOff: Map<string, number>,
+  runOf: Map<string, [string, number][]>,
+  done: Map<string, number>,
+): string[] {
+  const rows: { total: number; parts: Map<string, number> }[] = [];
+  for (const [m, ack] of acked) {
+    const run = runOf.get(m);
+    const handed = handedOff.get(m);
+    const end = done.get(m);
+    if (!run || handed === undefined || end === undefined || run[0]?.[0] !== 'start') continue;
+    const parts = new Map<string, number>([
+      ['handoff', handed - ack],
+      ['queued', run[0][1] - Math.max(handed, ack)],
+    ]);
+    for (let k = 1; k < run.length; k++) parts.set(run[k][0], (parts.get(run[k][0]) ?? 0) + run[k][1] - run[k - 1][1]);
+    rows.push({ total: end - ack, parts });
+  }
+  if (rows.length === 0) return [];
+  rows.sort((a, b) => a.total - b.total);
+  const stages = [...new Set(rows.flatMap((r) => [...r.parts.keys()]))];
+  const mean = (rs: typeof rows, stage: string) => rs.reduce((n, r) => n + (r.parts.get(stage) ?? 0), 0) / rs.length;
+  const slow = rows.slice(Math.floor(rows.length * 0.98));
+  const line = (label: string, rs: typeof rows) =>
+    `  ${label} ${stages.map((st) => `${st} ${mean(rs, st).toFixed(1)}`).join('  ')}  (total ${(rs.reduce((n, r) => n + r.total, 0) / rs.length).toFixed(1)})`;
+  return ['  stages, mean ms:', line('all        ', rows), line('slowest 2 %', slow)];
+}
+
 /** `storeos bench segments`: membership latency after an acknowledged event, and a full 30-day segment recompute, each with its baseline. */
 export async function runBench(o: { duration: number; connections: number; profiles?: number; events?: number }): Promise<void> {
   const nProfiles = o.profiles ?? 1_000_000;
@@ -155,10 +190,17 @@ export async function runBench(o: { duration: number; connections: number; profi
     const deps = { db, config, log, metrics };
     // When each event's changes are committed, for (a).
     const done = new Map<string, number>();
+    // Where the time of (a) goes: when each event was handed to the pipeline, and the stages of the run that applied it.
+    const handedOff = new Map<string, number>();
+    let run: [string, number][] = [];
+    const runOf = new Map<string, [string, number][]>();
     const profiles = createCustomerProfiles(deps, {
       onApplied: (events) => {
         const at = performance.now();
-        for (const e of events) done.set(e.messageId, at);
+        for (const e of events) {
+          done.set(e.messageId, at);
+          runOf.set(e.messageId, run);
+        }
       },
     });
     const definitions: [string, unknown][] = [
@@ -205,7 +247,18 @@ export async function runBench(o: { duration: number; connections: number; profi
 
     // (a) events through the real collection API; the time from its 200 to the membership change being committed.
     await profiles.start();
-    const collection = createCollection(deps, { resolver: profiles.resolver, pipeline: profiles.pipeline, guard: profiles.guard });
+    profiles.rt.trace = (stage) => {
+      if (stage === 'start') run = [];
+      run.push([stage, performance.now()]);
+    };
+    const pipeline: ProfilePipeline = {
+      onCommitted(tenantId, events) {
+        const at = performance.now();
+        for (const e of events) handedOff.set(e.messageId, at);
+        return profiles.pipeline.onCommitted(tenantId, events);
+      },
+    };
+    const collection = createCollection(deps, { resolver: profiles.resolver, pipeline, guard: profiles.guard });
     await collection.start();
     cleanups.push(() => collection.stop());
     const app = await buildApp(deps, { collection, profiles });
@@ -216,6 +269,10 @@ export async function runBench(o: { duration: number; connections: number; profi
     const auth = `Basic ${Buffer.from(`${source.writeKey}:`).toString('base64')}`;
     const acked = new Map<string, number>();
     const rnd = random(7);
+    // CPU time of (a): this process (the server and the senders) and PostgreSQL's processes.
+    const postmaster = server.postmasterPid();
+    const pgCpu = () => cpuSeconds(() => (postmaster ? withDescendants(postmaster) : []));
+    const cpu0 = { own: process.cpuUsage(), pg: pgCpu() };
     let sent = 0;
     const until = Date.now() + o.duration * 1000;
     const sender = async (c: number) => {
@@ -235,7 +292,10 @@ export async function runBench(o: { duration: number; connections: number; profi
     await Promise.all(Array.from({ length: o.connections }, (_, c) => sender(c)));
     await collection.drain();
     await profiles.idle();
+    const ownCpu = process.cpuUsage(cpu0.own);
+    const cpuMs = { node: (ownCpu.user + ownCpu.system) / 1000 / Math.max(1, acked.size), pg: ((pgCpu() - cpu0.pg) * 1000) / Math.max(1, acked.size) };
     const latencies = [...acked].map(([m, at]) => Math.max(0, (done.get(m) ?? Number.NaN) - at)).filter((x) => !Number.isNaN(x));
+    const breakdown = stageBreakdown(acked, handedOff, runOf, done);
     const entered = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE topic = 'segment.entered' AND payload->>'segmentId' = $1`, [
       ids[0],
     ]);
@@ -277,6 +337,8 @@ export async function runBench(o: { duration: number; connections: number; profi
       `(a) membership change after the event is acknowledged (POST /v1/track → member row and segment.entered committed), ${o.connections} senders, ${o.duration} s`,
       `  platform  p50 ${pct(latencies, 50).toFixed(1)} ms  p99 ${p99.toFixed(1)} ms  over ${latencies.length} events (${sent} sent, ${entered.rows[0].n} entries), ${p99 <= 50 ? 'meets' : 'misses'} the 50 ms goal`,
       `  baseline  p50 ${pct(bareLat, 50).toFixed(1)} ms  p99 ${pct(bareLat, 99).toFixed(1)} ms  (plain INSERT of the event and the member row in one transaction, no platform)`,
+      `  CPU per acknowledged event: ${cpuMs.node.toFixed(2)} ms this process (server and senders), ${postmaster ? `${cpuMs.pg.toFixed(2)} ms PostgreSQL` : 'PostgreSQL not measured (DATABASE_URL)'}`,
+      ...breakdown,
       '',
       `(b) full recompute of "Bought in the last 30 days" (${full?.entered ?? 0} members entered, 4 segments defined)`,
       `  platform  ${recomputeS.toFixed(2)} s first computation (members, history, outbox events, timers), ${againS.toFixed(2)} s recomputing unchanged, ${recomputeS <= 10 ? 'meets' : 'misses'} the 10 s goal`,

@@ -130,6 +130,23 @@ describe('Segment HTTP Tracking API', () => {
     expect(n.rows[0].n).toBe(2);
   });
 
+  it('stores each messageId once when retries of a batch arrive at the same time, partly overlapping', async () => {
+    const batchOf = (from: number) => ({
+      batch: Array.from({ length: 20 }, (_, i) => ({ type: 'track', userId: `race-${(from + i) % 7}`, event: 'Race', messageId: `race-${from + i}` })),
+    });
+    // Ten sends of four overlapping batches (ids race-0 … race-49), a few milliseconds apart: in one group commit or in
+    // two committing at once, and after the first commits.
+    const sends = Array.from({ length: 10 }, async (_, k) => {
+      await new Promise((resolve) => setTimeout(resolve, k * 3));
+      return post('batch', batchOf((k % 4) * 10));
+    });
+    const answers = (await Promise.all(sends)).map((res) => res.json() as { stored: number; duplicates: number });
+    expect(answers.reduce((sum, a) => sum + a.stored, 0)).toBe(50);
+    expect(answers.reduce((sum, a) => sum + a.stored + a.duplicates, 0)).toBe(200);
+    const n = await t.db.pool.query("SELECT count(*)::int AS n, count(DISTINCT message_id)::int AS d FROM customer_events WHERE message_id LIKE 'race-%'");
+    expect(n.rows[0]).toEqual({ n: 50, d: 50 });
+  });
+
   it('sets receivedAt and corrects the timestamp for the client clock; gzip bodies are read', async () => {
     const before = Date.now();
     const body = { batch: [{ type: 'track', userId: 'u6', event: 'Clock', messageId: 'clock-1', timestamp: '2030-01-01T00:00:00.000Z' }], sentAt: '2030-01-01T00:00:10.000Z' };

@@ -23,6 +23,7 @@ export const flushPartEvents = 2000;
 export const writerCopyColumns = `flush_id, ${eventCopyColumns}`;
 
 const copySql = `COPY customer_events (${writerCopyColumns}) FROM STDIN`;
+const dedupeCopySql = 'COPY customer_event_dedupe (tenant_id, message_id, expires_at) FROM STDIN';
 const separator = String.fromCharCode(0x1f);
 /** Ids are taken from the sequence in blocks of this many (its INCREMENT): one round trip per block, not per part. */
 const idBlock = 1000;
@@ -54,32 +55,92 @@ export interface FlushResult {
   stored: CommittedEvent[];
 }
 
+/** The messageIds of one tenant and retention in a flush, each once. */
+interface DedupeGroup {
+  tenantId: string;
+  keepDays: number;
+  ids: Set<string>;
+}
+
+function codeOf(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? code : '';
+}
+
+/** Streams COPY text into the transaction's connection. */
+async function copyIn(client: pg.PoolClient, sql: string, data: string | Buffer): Promise<void> {
+  const stream = client.query(copyFrom(sql));
+  await new Promise<void>((resolve, reject) => {
+    stream.on('error', reject);
+    stream.on('finish', resolve);
+    stream.end(data);
+  });
+}
+
+/** Flushes left that go straight to the ON CONFLICT insert, after one whose COPY of keys met a retry. */
+let insertAfterRetry = 0;
+
+/**
+ * Claims a group's messageIds in `customer_event_dedupe` and adds those stored before (retries) to `known`. Most
+ * flushes hold no retry: their keys are COPYed, the cheapest insert there is (a third less PostgreSQL time than
+ * INSERT … ON CONFLICT), in a savepoint. A key that exists fails that COPY with a unique violation; then the
+ * savepoint is rolled back and the keys are inserted with ON CONFLICT DO NOTHING (sorted, so two flushes lock keys
+ * in the same order), and those this transaction did not insert (their xmin is another's) are the known ones: ON
+ * CONFLICT waited for a concurrent inserter to finish. While retries keep coming, the next flushes skip the COPY.
+ */
+async function dedupeKeys(client: pg.PoolClient, g: DedupeGroup, known: Set<string>): Promise<void> {
+  const expires = new Date(Date.now() + g.keepDays * 86_400_000).toISOString();
+  if (insertAfterRetry > 0) insertAfterRetry--;
+  else {
+    const tenant = copyText(g.tenantId);
+    let rows = '';
+    for (const m of g.ids) rows += `${tenant}\t${copyText(m)}\t${expires}\n`;
+    await client.query('SAVEPOINT dedupe');
+    try {
+      await copyIn(client, dedupeCopySql, rows);
+      await client.query('RELEASE SAVEPOINT dedupe');
+      return;
+    } catch (err) {
+      if (codeOf(err) !== '23505') throw err;
+      await client.query('ROLLBACK TO SAVEPOINT dedupe');
+      await client.query('RELEASE SAVEPOINT dedupe');
+      insertAfterRetry = 16;
+    }
+  }
+  // The messageIds as one text: they hold no control characters (event-payloads.ts).
+  const ids = [...g.ids].join(separator);
+  const inserted = await client.query<{ n: number }>(
+    `WITH ins AS (INSERT INTO customer_event_dedupe (tenant_id, message_id, expires_at)
+       SELECT $1, m, $2::timestamptz FROM unnest(string_to_array($3, $4)) AS u(m) ORDER BY m ON CONFLICT DO NOTHING RETURNING 1)
+     SELECT count(*)::int AS n FROM ins`,
+    [g.tenantId, expires, ids, separator],
+  );
+  if (inserted.rows[0].n === g.ids.size) return;
+  const before = await client.query<{ m: string }>(
+    `SELECT message_id AS m FROM customer_event_dedupe
+     WHERE tenant_id = $1 AND message_id = ANY(string_to_array($2, $3)) AND xmin <> pg_current_xact_id()::xid`,
+    [g.tenantId, ids, separator],
+  );
+  for (const r of before.rows) known.add(`${g.tenantId}\u0000${r.m}`);
+}
+
 /** Writes a flush in the caller's transaction (`client` is its connection, `tx` the same as Drizzle). */
 export async function writeFlush(client: pg.PoolClient, tx: Tx, items: FlushItem[], resolver: IdentityResolver, ids: FlushIds): Promise<FlushResult> {
-  // Dedup before identity: a retried batch must not count twice. One statement per tenant and retention (usually
-  // one), the messageIds sent as one text (they hold no control characters: event-payloads.ts), sorted so two
-  // flushes lock keys in the same order. It answers only the messageIds that were there before (retries, rare), not
-  // a row per new event: reading thousands of result rows was a tenth of the flush's driver time.
-  const groups = new Map<string, { tenantId: string; keepDays: number; ids: string[] }>();
+  // Dedup before identity: a retried batch must not count twice (dedupeKeys).
+  const groups = new Map<string, DedupeGroup>();
   for (const item of items) {
     for (const c of item.events) {
       const g = `${c.event.tenantId}\u0000${item.keepDays}`;
-      const group = groups.get(g) ?? { tenantId: c.event.tenantId, keepDays: item.keepDays, ids: [] };
-      groups.set(g, group);
-      group.ids.push(c.event.messageId);
+      let group = groups.get(g);
+      if (!group) {
+        group = { tenantId: c.event.tenantId, keepDays: item.keepDays, ids: new Set() };
+        groups.set(g, group);
+      }
+      group.ids.add(c.event.messageId);
     }
   }
   const known = new Set<string>();
-  for (const g of groups.values()) {
-    const before = await client.query<{ m: string }>(
-      `WITH u AS (SELECT m FROM unnest(string_to_array($3, $4)) AS u(m)),
-       ins AS (INSERT INTO customer_event_dedupe (tenant_id, message_id, expires_at)
-         SELECT $1, m, now() + make_interval(days => $2) FROM u ORDER BY m ON CONFLICT DO NOTHING RETURNING message_id AS m)
-       SELECT m FROM u EXCEPT SELECT m FROM ins`,
-      [g.tenantId, g.keepDays, g.ids.join(separator), separator],
-    );
-    for (const r of before.rows) known.add(`${g.tenantId}\u0000${r.m}`);
-  }
+  for (const g of groups.values()) await dedupeKeys(client, g, known);
   const fresh: boolean[][] = [];
   const byTenant = new Map<string, CheckedEvent[]>();
   // The first of two equal messageIds in one flush is the one stored: a key is "known" from its first sight on.
@@ -157,13 +218,6 @@ export async function writeFlush(client: pg.PoolClient, tx: Tx, items: FlushItem
       ],
     );
   }
-  if (size > 0) {
-    const stream = client.query(copyFrom(copySql));
-    await new Promise<void>((resolve, reject) => {
-      stream.on('error', reject);
-      stream.on('finish', resolve);
-      stream.end(Buffer.concat(rows, size));
-    });
-  }
+  if (size > 0) await copyIn(client, copySql, Buffer.concat(rows, size));
   return { fresh, stored };
 }

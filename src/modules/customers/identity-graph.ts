@@ -276,21 +276,23 @@ export class IdentityGraph implements IdentityResolver {
           id: string;
           merged_into: string | null;
           version: number;
-          first_seen_at: Date;
-          last_seen_at: Date;
+          first_ms: number;
+          last_ms: number;
           identifier_counts: Record<string, number>;
         }>(sql`
-          SELECT id, merged_into, version, first_seen_at, last_seen_at, identifier_counts FROM profiles
+          SELECT id, merged_into, version, floor(extract(epoch FROM first_seen_at) * 1000)::float8 AS first_ms,
+            floor(extract(epoch FROM last_seen_at) * 1000)::float8 AS last_ms, identifier_counts FROM profiles
           WHERE id = ANY(string_to_array(${toLock.join('\u001f')}, ${'\u001f'})) AND tenant_id = ${tenantId}
           ORDER BY id ${mode === 'share' ? sql`FOR KEY SHARE` : sql`FOR UPDATE`}`);
         for (const row of r.rows) {
           if (row.merged_into !== null) continue;
-          const firstSeen = new Date(row.first_seen_at).getTime();
+          // Milliseconds as numbers: no timestamp text to parse into a Date per locked profile.
+          const firstSeen = row.first_ms;
           held.set(row.id, {
             id: row.id,
             counts: row.identifier_counts,
             firstSeen,
-            lastSeen: new Date(row.last_seen_at).getTime(),
+            lastSeen: row.last_ms,
             version: row.version,
             isNew: false,
             bumped: false,

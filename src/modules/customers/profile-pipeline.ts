@@ -9,6 +9,7 @@ import { IdentityGraph } from './identity-graph.ts';
 import { privacyRoutes } from './privacy-routes.ts';
 import { profileRoutes } from './profile-routes.ts';
 import { flushPartEvents } from './event-flush.ts';
+import { WarmConnection } from './profile-apply-tx.ts';
 import { replayPending } from './profile-replay.ts';
 import { applyBatch, type Clock, partsOf, type UpdateRuntime } from './profile-updates.ts';
 import { runSegmentRecompute, runTraitBackfill } from './recompute-jobs.ts';
@@ -67,7 +68,8 @@ export interface ProfileOptions {
 export function createCustomerProfiles(deps: Deps, opts: ProfileOptions = {}): CustomerProfiles {
   const { db, log } = deps;
   const settings = new CustomerSettings(db);
-  const rt: UpdateRuntime = { db, settings, catalog: new SegmentCatalog(db), clock: opts.clock ?? { now: () => new Date() } };
+  const warm = new WarmConnection(db.pool);
+  const rt: UpdateRuntime = { db, settings, catalog: new SegmentCatalog(db), clock: opts.clock ?? { now: () => new Date() }, warm };
   const graph = new IdentityGraph(async (tenantId) => (await settings.get(tenantId)).identity);
   const guard = new SuppressionList(db, (tenantId) => settings.identityNow(tenantId));
   const timers = new SegmentTimers(rt, log, { pollMs: opts.timerPollMs });
@@ -103,7 +105,9 @@ export function createCustomerProfiles(deps: Deps, opts: ProfileOptions = {}): C
     if (opts.applyLimit !== undefined && appliedSlices >= opts.applyLimit) await new Promise(() => {});
     appliedSlices++;
     try {
+      rt.trace?.('start');
       await applyBatch(rt, tenantId, slice, parts);
+      rt.trace?.('commit');
       opts.onApplied?.(slice);
       for (const listener of appliedListeners) listener(slice);
     } catch (err) {
@@ -224,6 +228,7 @@ export function createCustomerProfiles(deps: Deps, opts: ProfileOptions = {}): C
       boss = undefined;
       await applying;
       await background;
+      warm.close();
     },
     onApplied(listener) {
       appliedListeners.add(listener);

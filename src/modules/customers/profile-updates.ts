@@ -1,15 +1,15 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Database, Executor, Tx } from '../../kernel/db.ts';
 import { applyComputedTraits, recomputeTraits } from './computed-traits.ts';
 import { consentChanges, recordConsents } from './consent.ts';
-import { claimingTransaction } from './profile-apply-tx.ts';
+import { claimingTransaction, type WarmConnection } from './profile-apply-tx.ts';
 import type { CustomerSettings } from './customer-settings.ts';
-import { loadProfiles, type ProfileState, saveProfiles } from './profile-state.ts';
-import { applyOrders, rebuildRfm, refreshRfm, writeRfmTimers } from './rfm.ts';
+import { type LoadedRow, loadProfiles, loadProfilesQuery, type ProfileState, profileStates, saveProfiles } from './profile-state.ts';
+import { applyOrders, rebuildRfm, refreshRfm, rfmTimerWrites, writeRfmTimers } from './rfm.ts';
 import { type Catalog, evaluateProfiles, type SegmentCatalog } from './segment-engine.ts';
 import type { MembershipChange } from './segment-membership.ts';
 import { applyStoreActivity, orderTotal, type ProfiledEvent } from './store-activity.ts';
-import { applyTraits, writeTraitHistory } from './traits.ts';
+import { applyTraits, traitHistoryWrite } from './traits.ts';
 
 /** The clock the profile side reads: the real one, or a test's. */
 export interface Clock {
@@ -22,6 +22,10 @@ export interface UpdateRuntime {
   settings: CustomerSettings;
   catalog: SegmentCatalog;
   clock: Clock;
+  /** The connection the pipeline keeps for its slices (profile-apply-tx.ts); without it each slice takes one from the pool. */
+  warm?: WarmConnection;
+  /** Benchmarks only: told as each stage of applying a slice ends (bench/segments.ts breaks latency down by stage). */
+  trace?: (stage: string) => void;
 }
 
 /** A due timer: a segment membership, a computed trait or the RFM window of one profile. */
@@ -62,13 +66,18 @@ export async function applyBatch(rt: UpdateRuntime, tenantId: string, batch: Pro
   const settings = await rt.settings.get(tenantId);
   const catalog = await rt.catalog.get(tenantId);
   const now = rt.clock.now();
-  return claimingTransaction(rt.db, batch, parts, async (tx, events) => {
+  const trace = rt.trace ?? (() => {});
+  trace('catalog');
+  // The profiles are read and locked right after the round trip that begins the transaction and claims the parts.
+  const read = loadProfilesQuery(
+    tenantId,
+    batch.map((e) => e.profileId),
+  );
+  return claimingTransaction<MembershipChange[], LoadedRow>(rt.db, batch, parts, { warm: rt.warm, read }, async (tx, events, rows) => {
+    trace('claim');
     if (events.length === 0) return [];
-    const { states, live } = await loadProfiles(
-      tx,
-      tenantId,
-      events.map((e) => e.profileId),
-    );
+    // Profiles of parts another transaction applied were locked too: only those of the events claimed are applied.
+    const { states, live } = profileStates(rows, new Set(events.map((e) => e.profileId)));
     // Events of a profile merged since ingest go to its winner; those of a deleted person are dropped.
     const evs: ProfiledEvent[] = [];
     for (const e of events) {
@@ -89,24 +98,34 @@ export async function applyBatch(rt: UpdateRuntime, tenantId: string, batch: Pro
       if (last > st.lastSeen) Object.assign(st, { lastSeen: last, dirty: true });
     }
     const changes = [...byProfile].flatMap(([id, list]) => applyTraits(states.get(id) as ProfileState, list));
-    await writeTraitHistory(tx, tenantId, changes);
     await recordConsents(tx, tenantId, consentChanges(evs));
+    trace('traits');
     await applyStoreActivity(tx, tenantId, evs, settings.rfm.orderEvent);
+    trace('stores');
     const rebuild = [...states.values()].filter((s) => s.rebuildNeeded);
     const incremental = evs.filter((e) => !(states.get(e.profileId) as ProfileState).rebuildNeeded);
     await applyComputedTraits(tx, tenantId, catalog.traits, incremental, now.getTime());
     const touched = applyOrders(states, incremental, now.getTime(), settings.rfm, settings.boundaries);
-    await writeRfmTimers(
-      tx,
-      tenantId,
-      touched.map((id) => states.get(id) as ProfileState),
-      now.getTime(),
-      settings.rfm,
-    );
     await rebuildProfiles(tx, rt, tenantId, rebuild, catalog, now);
-    await saveProfiles(tx, states.values());
-    await countEvents(tx, tenantId, evs, settings.rfm.orderEvent);
-    return evaluateProfiles(tx, catalog, tenantId, [...states.keys()], now, 'event', settings.rfm.orderEvent);
+    trace('rfm');
+    // The slice's other writes (trait history, RFM timers, daily counts, the profiles) go in the evaluation's statement:
+    // one round trip from here to COMMIT.
+    const statements = [
+      traitHistoryWrite(tenantId, changes),
+      ...rfmTimerWrites(
+        tenantId,
+        touched.map((id) => states.get(id) as ProfileState),
+        now.getTime(),
+        settings.rfm,
+      ),
+      eventCountsWrite(tenantId, evs, settings.rfm.orderEvent),
+    ].filter((q): q is SQL => q !== undefined);
+    const made = await evaluateProfiles(tx, catalog, tenantId, [...states.keys()], now, 'event', settings.rfm.orderEvent, {
+      statements,
+      profiles: states.values(),
+    });
+    trace('segments');
+    return made;
   });
 }
 
@@ -171,8 +190,8 @@ export async function fireTimers(rt: UpdateRuntime, tenantId: string, due: DueTi
 
 const dayMs = 86_400_000;
 
-/** Adds a batch to the anonymous daily counts (events per day, name, channel, store; order revenue). */
-async function countEvents(tx: Executor, tenantId: string, events: ProfiledEvent[], orderEvent: string): Promise<void> {
+/** The statement adding a batch to the anonymous daily counts (events per day, name, channel, store; order revenue). */
+function eventCountsWrite(tenantId: string, events: ProfiledEvent[], orderEvent: string): SQL | undefined {
   const acc = new Map<string, { day: string; event: string; channel: string; store: string; n: number; revenue: number }>();
   for (const e of events) {
     // The UTC day as a number: a date text per event was most of this loop's time.
@@ -187,14 +206,14 @@ async function countEvents(tx: Executor, tenantId: string, events: ProfiledEvent
     a.n++;
     if (e.type === 'track' && e.event === orderEvent) a.revenue += orderTotal(e.properties);
   }
-  if (acc.size === 0) return;
+  if (acc.size === 0) return undefined;
   const rows = [...acc.values()];
-  await tx.execute(sql`
+  return sql`
     INSERT INTO customer_event_daily_counts (tenant_id, day, event, channel, store_id, count, revenue)
     SELECT ${tenantId}, d, e, c, s, n, r FROM unnest(${sql.param(rows.map((r) => r.day))}::text[], ${sql.param(rows.map((r) => r.event))}::text[],
       ${sql.param(rows.map((r) => r.channel))}::text[], ${sql.param(rows.map((r) => r.store))}::text[], ${sql.param(rows.map((r) => r.n))}::int[],
       ${sql.param(rows.map((r) => r.revenue))}::float8[]) AS x(d, e, c, s, n, r)
     ORDER BY d, e, c, s
     ON CONFLICT (tenant_id, day, event, channel, store_id) DO UPDATE SET count = customer_event_daily_counts.count + excluded.count,
-      revenue = customer_event_daily_counts.revenue + excluded.revenue`);
+      revenue = customer_event_daily_counts.revenue + excluded.revenue`;
 }

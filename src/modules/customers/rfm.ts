@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database, Executor } from '../../kernel/db.ts';
 import type { ProfileState } from './profile-state.ts';
@@ -121,16 +121,23 @@ export async function rebuildRfm(tx: Executor, tenantId: string, states: Profile
 
 /** Writes the `rfm` timers of profiles (the next order leaving a window). */
 export async function writeRfmTimers(tx: Executor, tenantId: string, states: ProfileState[], now: number, s: RfmSettings): Promise<void> {
-  if (states.length === 0) return;
+  for (const q of rfmTimerWrites(tenantId, states, now, s)) await tx.execute(q);
+}
+
+/** The statements `writeRfmTimers` runs (none, one or two), for a caller that runs them together with others. */
+export function rfmTimerWrites(tenantId: string, states: ProfileState[], now: number, s: RfmSettings): SQL[] {
+  if (states.length === 0) return [];
   const due = states.map((x) => ({ id: x.id, at: rfmExpiry(x, now, s) }));
   const set = due.filter((x) => x.at !== null);
   const none = due.filter((x) => x.at === null).map((x) => x.id);
-  if (none.length > 0) await tx.execute(sql`DELETE FROM profile_timers WHERE kind = 'rfm' AND profile_id = ANY(${sql.param(none)}::text[])`);
-  if (set.length === 0) return;
-  await tx.execute(sql`
+  const out: SQL[] = [];
+  if (none.length > 0) out.push(sql`DELETE FROM profile_timers WHERE kind = 'rfm' AND profile_id = ANY(${sql.param(none)}::text[])`);
+  if (set.length === 0) return out;
+  out.push(sql`
     INSERT INTO profile_timers (kind, ref_id, profile_id, tenant_id, due_at)
     SELECT 'rfm', 'rfm', p, ${tenantId}, to_timestamp(d / 1000.0) FROM unnest(${sql.param(set.map((x) => x.id))}::text[], ${sql.param(set.map((x) => x.at))}::float8[]) AS x(p, d)
     ON CONFLICT (kind, ref_id, profile_id) DO UPDATE SET due_at = excluded.due_at WHERE profile_timers.due_at IS DISTINCT FROM excluded.due_at`);
+  return out;
 }
 
 /**

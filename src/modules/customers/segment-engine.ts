@@ -5,9 +5,11 @@ import type pg from 'pg';
 import type { Database, Executor } from '../../kernel/db.ts';
 import { notifyOutbox } from '../../kernel/outbox.ts';
 import type { ComputedTrait, ComputedTraitDefinition } from './computed-traits.ts';
+import { type ProfileState, changedProfileRows, changedProfilesSql, profilesWrite } from './profile-state.ts';
+import { runWrites } from './profile-writes.ts';
 import type { SegmentProgress } from './profiles-schema.ts';
 import type { Condition } from './segment-conditions.ts';
-import { type ChangeReason, type MembershipChange, membershipEffectsSql } from './segment-membership.ts';
+import { type ChangeReason, type MembershipChange, madeSelectSql, membershipEffectsSql } from './segment-membership.ts';
 import { type CompileContext, compileDefinition, nextChangeJoins, nextChangeSql } from './segment-sql.ts';
 
 /** A live segment as the engine evaluates it. */
@@ -30,9 +32,16 @@ function storeUnits(c: Condition): string[] {
   return c.type === 'store' ? [c.orgUnitId] : [];
 }
 
-/** Loads catalogs per tenant, cached briefly; a local change invalidates at once, another node's within `ttlMs`. */
+/**
+ * Loads catalogs per tenant, cached briefly; a local change invalidates at once, another node's within `ttlMs` (and
+ * one more load). An entry a little past `ttlMs` is still answered while a fresh one loads in the background: the
+ * event → membership path then never waits for the catalog's queries under steady traffic.
+ */
 export class SegmentCatalog {
   private readonly cache = new Map<string, { at: number; value: Catalog }>();
+  private readonly loading = new Map<string, Promise<Catalog>>();
+  /** Bumped by `invalidate`: a load begun before it must not store what it read. */
+  private readonly generation = new Map<string, number>();
 
   constructor(
     private readonly db: Database,
@@ -42,7 +51,31 @@ export class SegmentCatalog {
   /** The catalog of a tenant. */
   async get(tenantId: string): Promise<Catalog> {
     const hit = this.cache.get(tenantId);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.value;
+    const age = hit ? Date.now() - hit.at : Number.POSITIVE_INFINITY;
+    if (hit && age < this.ttlMs) return hit.value;
+    const loading = this.loading.get(tenantId) ?? this.load(tenantId);
+    if (hit && age < 2 * this.ttlMs) {
+      loading.catch(() => {}); // a failed refresh is tried again by the next call
+      return hit.value;
+    }
+    return loading;
+  }
+
+  private load(tenantId: string): Promise<Catalog> {
+    const generation = this.generation.get(tenantId) ?? 0;
+    const loading = this.read(tenantId)
+      .then((value) => {
+        if ((this.generation.get(tenantId) ?? 0) === generation) this.cache.set(tenantId, { at: Date.now(), value });
+        return value;
+      })
+      .finally(() => {
+        if (this.loading.get(tenantId) === loading) this.loading.delete(tenantId);
+      });
+    this.loading.set(tenantId, loading);
+    return loading;
+  }
+
+  private async read(tenantId: string): Promise<Catalog> {
     const segs = await this.db.pool.query<{ id: string; version: number; definition: Condition }>(
       'SELECT id, version, definition FROM segments WHERE tenant_id = $1 ORDER BY id',
       [tenantId],
@@ -58,14 +91,14 @@ export class SegmentCatalog {
           units,
         ])
       : { rows: [] };
-    const value: Catalog = { segments: segs.rows, traits: traits.rows, orgPaths: new Map(paths.rows.map((r) => [r.id, r.path])) };
-    this.cache.set(tenantId, { at: Date.now(), value });
-    return value;
+    return { segments: segs.rows, traits: traits.rows, orgPaths: new Map(paths.rows.map((r) => [r.id, r.path])) };
   }
 
   /** Drops a tenant's cached catalog. */
   invalidate(tenantId: string): void {
     this.cache.delete(tenantId);
+    this.loading.delete(tenantId);
+    this.generation.set(tenantId, (this.generation.get(tenantId) ?? 0) + 1);
   }
 }
 
@@ -80,6 +113,13 @@ export function compileContext(catalog: Catalog, tenantId: string, now: Date, or
     orgPaths: catalog.orgPaths,
     orderEvent,
   };
+}
+
+/** A slice's other writes, done by the evaluation's statement: data-modifying statements on other rows, and changed profiles. */
+export interface SliceWrites {
+  statements: SQL[];
+  /** Profiles whose changed states are written, and read by the evaluation with their new values. */
+  profiles: Iterable<ProfileState>;
 }
 
 /**
@@ -97,8 +137,12 @@ export async function evaluateProfiles(
   now: Date,
   reason: ChangeReason,
   orderEvent: string,
+  writes?: SliceWrites,
 ): Promise<MembershipChange[]> {
-  if (catalog.segments.length === 0 || profileIds.length === 0) return [];
+  if (catalog.segments.length === 0 || profileIds.length === 0) {
+    if (writes) await runWrites(tx, [...writes.statements, profilesWrite(writes.profiles)]);
+    return [];
+  }
   const cx = compileContext(catalog, tenantId, now, orderEvent, profileIds);
   const columns: SQL[] = [];
   const verdicts: SQL[] = [];
@@ -110,11 +154,15 @@ export async function evaluateProfiles(
     verdicts.push(sql`(${s.id}::text, ev.${m}, ev.${d})`);
   });
   const ids = sql`${sql.param(profileIds)}::text[]`;
+  // With the slice's writes: they are common tables of this statement, and the profiles are read with their new values.
+  const changed = writes ? changedProfilesSql(changedProfileRows(writes.profiles) ?? '[]') : undefined;
+  const before = writes ? sql.join([...writes.statements.map((q, k) => sql`${sql.raw(`w${k}`)} AS (${q})`), changed?.ctes ?? sql``], sql`, `) : undefined;
   const r = await runPrepared<{ segment_id: string; profile_id: string; entered: boolean }>(
     tx,
     sql`
-    WITH ev AS MATERIALIZED (
-      SELECT p.id, ${sql.join(columns, sql`, `)} FROM profiles p WHERE p.tenant_id = ${tenantId} AND p.merged_into IS NULL AND p.id = ANY(${ids})
+    WITH ${before ? sql`${before}, ` : sql``}ev AS MATERIALIZED (
+      SELECT p.id, ${sql.join(columns, sql`, `)} FROM ${changed?.current ?? sql`profiles`} p
+      WHERE p.tenant_id = ${tenantId} AND p.merged_into IS NULL AND p.id = ANY(${ids})
     ), want AS (
       SELECT ev.id AS p, x.s, coalesce(x.m, false) AS m, x.d FROM ev CROSS JOIN LATERAL (VALUES ${sql.join(verdicts, sql`, `)}) AS x(s, m, d)
     ), ins AS (
@@ -133,11 +181,9 @@ export async function evaluateProfiles(
       INSERT INTO profile_timers (kind, ref_id, profile_id, tenant_id, due_at) SELECT 'segment', s, p, ${tenantId}, d FROM want WHERE d IS NOT NULL
       ON CONFLICT (kind, ref_id, profile_id) DO UPDATE SET due_at = excluded.due_at WHERE profile_timers.due_at IS DISTINCT FROM excluded.due_at
     )
-    SELECT segment_id, profile_id, entered FROM made`,
+    ${madeSelectSql()}`,
   );
-  const made = r.rows.map((row) => ({ segmentId: row.segment_id, profileId: row.profile_id, entered: row.entered }));
-  if (made.length > 0) await notifyOutbox(tx);
-  return made;
+  return r.rows.map((row) => ({ segmentId: row.segment_id, profileId: row.profile_id, entered: row.entered }));
 }
 
 const dialect = new PgDialect();

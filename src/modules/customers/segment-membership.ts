@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../kernel/db.ts';
-import { notifyOutbox } from '../../kernel/outbox.ts';
+import { notifyOutboxOf } from '../../kernel/outbox.ts';
 
 /** A profile entering or leaving a segment. */
 export interface MembershipChange {
@@ -36,10 +36,8 @@ export async function applyMembershipChanges(
       DELETE FROM segment_members m USING unnest(${sql.param(del.map((c) => c.segmentId))}::text[], ${sql.param(del.map((c) => c.profileId))}::text[]) AS x(s, p)
       WHERE m.segment_id = x.s AND m.profile_id = x.p RETURNING m.segment_id, m.profile_id, false AS entered
     ), made AS (SELECT * FROM ins UNION ALL SELECT * FROM del)${membershipEffectsSql(tenantId, reason, at)}
-    SELECT segment_id, profile_id, entered FROM made`);
-  const made = r.rows.map((row) => ({ segmentId: row.segment_id, profileId: row.profile_id, entered: row.entered }));
-  if (made.length > 0) await notifyOutbox(tx);
-  return made;
+    ${madeSelectSql()}`);
+  return r.rows.map((row) => ({ segmentId: row.segment_id, profileId: row.profile_id, entered: row.entered }));
 }
 
 /**
@@ -63,7 +61,16 @@ export function membershipEffectsSql(tenantId: string, reason: ChangeReason, at:
       INSERT INTO outbox (tenant_id, topic, payload)
       SELECT ${tenantId}, CASE WHEN entered THEN 'segment.entered' ELSE 'segment.exited' END,
         jsonb_build_object('segmentId', segment_id, 'profileId', profile_id, 'reason', ${reason}::text, 'at', ${iso}::text) FROM made
+      RETURNING 1
     )`;
+}
+
+/**
+ * The select list that ends a statement built on `membershipEffectsSql`: the changes made, and the NOTIFY that wakes the
+ * outbox dispatchers at commit (an uncorrelated subquery, run once, and not at all when nothing changed): no round trip of its own.
+ */
+export function madeSelectSql(): SQL {
+  return sql.raw(`SELECT segment_id, profile_id, entered, (${notifyOutboxOf('published')}) AS notified FROM made`);
 }
 
 /** Takes profiles out of every segment (merged away, deleted) and drops their segment timers. */

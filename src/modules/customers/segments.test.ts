@@ -183,6 +183,26 @@ describe('live segments', () => {
     t.clock.t = start;
   });
 
+  it('enters trait and RFM segments on the very event that sets the trait or places the order', async () => {
+    const make = async (name: string, definition: unknown) => {
+      const created = await t.app.inject({ method: 'POST', url: '/api/v1/segments', headers: admin, payload: { name, definition } });
+      return created.json().id as string;
+    };
+    const hangzhou = await make('In Hangzhou', { type: 'trait', trait: 'city', op: 'eq', value: '杭州' });
+    const bigSpenders = await make('Spent 5000+', { type: 'rfm', metric: 'lifetime_value', op: 'gte', value: 5000 });
+    await t.profiles.idle();
+    // Each event later than the one before: of two trait values stamped alike, either may be the latest.
+    const at = t.clock.t;
+    const [p5] = await t.send([{ type: 'identify', userId: 's5', traits: { city: '杭州' }, at: at - 2000 }]);
+    expect(await members(hangzhou)).toContain(p5);
+    expect(await members(bigSpenders)).not.toContain(p5);
+    await t.send([{ userId: 's5', event: 'Order Completed', properties: { total: 6000 }, at: at - 1000 }]);
+    expect(await members(bigSpenders)).toContain(p5);
+    await t.send([{ type: 'identify', userId: 's5', traits: { city: '南京' }, at }]);
+    expect(await members(hangzhou)).not.toContain(p5);
+    expect(await members(bigSpenders)).toContain(p5);
+  });
+
   it('recomputes in the background when the definition changes, with progress, and lists and exports members', async () => {
     const created = await t.app.inject({ method: 'POST', url: '/api/v1/segments', headers: admin, payload: { name: 'Buyers', definition: boughtIn30 } });
     const seg = created.json().id;

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../kernel/db.ts';
 import type { CollectedEvent } from './contract.ts';
 import type { ProfileState } from './profile-state.ts';
@@ -57,13 +57,19 @@ export function applyTraits(state: ProfileState, events: CollectedEvent[]): Trai
 
 /** Appends trait changes to the history, one statement. */
 export async function writeTraitHistory(tx: Executor, tenantId: string, changes: TraitChange[]): Promise<void> {
-  if (changes.length === 0) return;
+  const q = traitHistoryWrite(tenantId, changes);
+  if (q) await tx.execute(q);
+}
+
+/** The statement `writeTraitHistory` runs (none for no changes), for a caller that runs it together with others. */
+export function traitHistoryWrite(tenantId: string, changes: TraitChange[]): SQL | undefined {
+  if (changes.length === 0) return undefined;
   // One JSON text for all rows: one native stringify, no text array per column to escape.
   const rows = changes.map((c) => ({ p: c.profileId, k: c.key, v: c.value, a: c.at, m: c.messageId, s: c.source }));
-  await tx.execute(sql`
+  return sql`
     INSERT INTO profile_trait_history (tenant_id, profile_id, key, value, at, message_id, source)
     SELECT ${tenantId}, p, k, coalesce(v, 'null'::jsonb), to_timestamp(a / 1000.0), m, s
-    FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x(p text, k text, v jsonb, a float8, m text, s text)`);
+    FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x(p text, k text, v jsonb, a float8, m text, s text)`;
 }
 
 /** Sets traits by hand (API): a change stamped now, kept in the history like any other. */
