@@ -1,5 +1,5 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -124,7 +124,8 @@ export async function runBench(o: TelemetryBenchOptions): Promise<void> {
         // High enough never to bind here; the limiter's cost is still part of the figure.
         MQTT_DEVICE_RATE: '100000',
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      // STOREOS_BENCH_SERVER_STDOUT=<file> keeps what the server prints (e.g. --trace-gc through STOREOS_BENCH_SERVER_FLAGS).
+      stdio: ['ignore', process.env.STOREOS_BENCH_SERVER_STDOUT ? openSync(process.env.STOREOS_BENCH_SERVER_STDOUT, 'w') : 'ignore', 'inherit'],
     });
     children.push(platform);
     await waitForPort(mqttPort, platform);

@@ -57,8 +57,11 @@ export interface DeviceIngress {
    * resolves after COMMIT (so PUBACK / HTTP 200 can follow), throws DroppedMessage for bad input or a flood.
    */
   telemetry(device: DeviceIdentity, payload: Buffer, receivedAt: number): Promise<{ points: number }>;
-  /** The same with a callback (the MQTT hot path: no promise per message); `done` gets the error, or null after COMMIT. */
-  telemetryThen?(device: DeviceIdentity, payload: Buffer, receivedAt: number, done: (err: Error | null) => void): void;
+  /**
+   * The same with a callback (the MQTT hot path: no promise per message); `done` gets the error, or null after COMMIT,
+   * and `context` back (one callback for every message, no closure per message).
+   */
+  telemetryThen?<C>(device: DeviceIdentity, payload: Buffer, receivedAt: number, done: (err: Error | null, context: C) => void, context: C): void;
   /** Stores client-side attributes (`{"k":v}`), after COMMIT. */
   clientAttributes(device: DeviceIdentity, payload: Buffer): Promise<void>;
   /** Answers an attributes request: `{"client":{...},"shared":{...}}` for the named keys (all when none named). */

@@ -32,6 +32,8 @@ export interface DeviceState {
   /** Latest committed value per key, and those not yet upserted into telemetry_latest. */
   latest: Map<string, DataPoint>;
   latestDirty: Map<string, DataPoint> | undefined;
+  /** The keys of the device's last telemetry payload, in order: the next one with the same keys makes no key strings. */
+  payloadKeys: readonly string[] | undefined;
 }
 
 /** A device row joined with what the ingest path needs from its profile and credentials. */
@@ -90,6 +92,7 @@ export function newState(row: DeviceStateRow): DeviceState {
     bucketAt: 0,
     latest: new Map(),
     latestDirty: undefined,
+    payloadKeys: undefined,
   };
   return state;
 }

@@ -7,6 +7,7 @@ import type { DevicesRuntime } from './devices-runtime.ts';
 import { provisionDevice } from './provisioning.ts';
 import { findOrCreateSubDevice } from './sub-devices.ts';
 import { checkValue, parseAttributes, parseJson, parseTelemetry } from './telemetry-payload.ts';
+import { flatEntry, readFlatTelemetry } from './telemetry-flat-payload.ts';
 import { dayMs } from './telemetry-partitions.ts';
 import type { TelemetryEntry } from './telemetry-rows.ts';
 import type { TelemetryWriter } from './telemetry-writer.ts';
@@ -14,13 +15,22 @@ import type { TelemetryWriter } from './telemetry-writer.ts';
 /** How far ahead of the server clock a device's timestamp may be (clock skew); partitions exist that far ahead. */
 export const maxFutureMs = dayMs;
 
-/** How a telemetry message ends: committed (with the points stored) or refused. */
-export type TelemetryDone = (err: Error | null, result?: { points: number }) => void;
+/**
+ * How a telemetry message ends: committed (with the points stored) or refused. `context` is what the caller passed
+ * with the message, handed back: one callback serves every message, with no closure per message.
+ */
+export type TelemetryDone<C> = (err: Error | null, context: C, result?: { points: number }) => void;
 
-/** What the writer carries per message to the post-commit hand-off. */
+/** What the writer carries per message to the post-commit hand-off: its points, or (fast path) keys, one ts and values. */
 export interface Committed {
   state: DeviceState;
-  points: DataPoint[];
+  /** The caller's callback and context, called after COMMIT (settleCommitted). */
+  done: TelemetryDone<unknown>;
+  context: unknown;
+  points: DataPoint[] | undefined;
+  keys: readonly string[] | undefined;
+  ts: number;
+  values: number[] | undefined;
 }
 
 /**
@@ -44,7 +54,7 @@ export class Ingest {
       byAccessToken: async (token) => (await rt.registry.byToken(token))?.identity,
       byBasicCredentials: async (clientId, username, password) => (await rt.registry.byBasic(clientId, username, password))?.identity,
       telemetry: (device, payload, receivedAt) => this.telemetry(transport, device, payload, receivedAt),
-      telemetryThen: (device, payload, receivedAt, done) => this.telemetryThen(transport, device, payload, receivedAt, done),
+      telemetryThen: (device, payload, receivedAt, done, context) => this.telemetryThen(transport, device, payload, receivedAt, done, context),
       clientAttributes: (device, payload) => this.clientAttributes(transport, device, payload),
       attributes: (device, clientKeys, sharedKeys) => this.attributes(transport, device, clientKeys, sharedKeys),
       rpcReply: (device, requestId, payload) => this.rpcReply(transport, device, requestId, payload),
@@ -100,7 +110,7 @@ export class Ingest {
   /** Parses, checks and writes one telemetry message; resolves after COMMIT with the number of points stored. */
   telemetry(transport: Transport, device: DeviceIdentity, payload: Buffer, receivedAt: number): Promise<{ points: number }> {
     return new Promise((resolve, reject) => {
-      this.telemetryThen(transport, device, payload, receivedAt, (err, result) => (err ? reject(err) : resolve(result ?? resultOf(0))));
+      this.telemetryThen(transport, device, payload, receivedAt, (err, _context, result) => (err ? reject(err) : resolve(result ?? resultOf(0))), undefined);
     });
   }
 
@@ -109,23 +119,31 @@ export class Ingest {
    * device's state, key ids and partitions are held in memory (only a first-seen device, key or partition costs a
    * query). `done` is called once: at once for a message refused or with nothing to store, else after COMMIT.
    */
-  telemetryThen(transport: Transport, device: DeviceIdentity, payload: Buffer, receivedAt: number, done: TelemetryDone): void {
+  telemetryThen<C>(transport: Transport, device: DeviceIdentity, payload: Buffer, receivedAt: number, done: TelemetryDone<C>, context: C): void {
     const held = this.heldState(device);
     if (!held) {
-      this.admit(transport, 'telemetry', device, payload, receivedAt).then((state) => this.store(state, payload, receivedAt, done), done);
+      this.admit(transport, 'telemetry', device, payload, receivedAt).then(
+        (state) => this.store(state, payload, receivedAt, done, context),
+        (err) => done(err, context),
+      );
       return;
     }
     try {
       this.check(transport, 'telemetry', payload, held, receivedAt);
       refuseGone(held);
     } catch (err) {
-      done(err as Error);
+      done(err as Error, context);
       return;
     }
-    this.store(held, payload, receivedAt, done);
+    this.store(held, payload, receivedAt, done, context);
   }
 
-  private store(state: DeviceState, payload: Buffer, receivedAt: number, done: TelemetryDone): void {
+  private store<C>(state: DeviceState, payload: Buffer, receivedAt: number, done: TelemetryDone<C>, context: C): void {
+    // The usual payload is read from its bytes (telemetry-flat-payload.ts); any other goes through the full parser.
+    if (readFlatTelemetry(payload, receivedAt, state.payloadKeys)) {
+      this.storeFlat(state, payload, receivedAt, done, context);
+      return;
+    }
     const points: DataPoint[] = [];
     const entries: TelemetryEntry[] = [];
     let known = true;
@@ -138,25 +156,58 @@ export class Ingest {
       const keyIds = this.rt.keys.ofTenant(state.identity.tenantId);
       const partitions = this.rt.partitions;
       for (const p of points) {
-        if (p.ts < oldest || p.ts > newest) {
-          throw new DroppedMessage('invalid_shape', `ts ${p.ts} is outside the accepted window (retention ${retention} days, at most a day ahead)`);
-        }
+        if (p.ts < oldest || p.ts > newest) throw outsideWindow(p.ts, retention);
         if (known && (keyIds?.get(p.key) === undefined || !partitions.has(retention, p.ts))) known = false;
       }
     } catch (err) {
-      done(err as Error);
+      done(err as Error, context);
       return;
     }
     if (points.length === 0) {
-      done(null, resultOf(0));
+      done(null, context, resultOf(0));
       return;
     }
     this.evaluateAlarms(state, payload, points);
+    const tag = committed(done, context, state, points, undefined, 0, undefined);
+    const result = resultOf(points.length);
     if (known) {
-      this.append(state, points, entries, done);
+      this.writer.appendEntriesThen(state.sid, state.retentionDays, entries, tag, result, settleCommitted);
       return;
     }
-    this.prepare(state, points).then(() => this.append(state, points, entries, done), done);
+    this.prepare(state, points).then(
+      () => this.writer.appendEntriesThen(state.sid, state.retentionDays, entries, tag, result, settleCommitted),
+      (err) => done(err, context),
+    );
+  }
+
+  /**
+   * A message read by the fast path: one timestamp, numbers only. What waits for the commit is its key list (the
+   * device's, shared) and an array of doubles — no data point objects, which thousands of messages in flight would
+   * otherwise carry through every young-generation collection.
+   */
+  private storeFlat<C>(state: DeviceState, payload: Buffer, receivedAt: number, done: TelemetryDone<C>, context: C): void {
+    const { ts, start, end, keys, values } = flatEntry;
+    state.payloadKeys = keys;
+    this.rt.activity.touch(state, receivedAt);
+    const retention = state.retentionDays;
+    if (ts < receivedAt - retention * dayMs || ts > receivedAt + maxFutureMs) {
+      done(outsideWindow(ts, retention), context);
+      return;
+    }
+    const keyIds = this.rt.keys.ofTenant(state.identity.tenantId);
+    let known = this.rt.partitions.has(retention, ts);
+    for (let k = 0; known && k < keys.length; k++) if (keyIds?.get(keys[k]) === undefined) known = false;
+    if (this.rt.alarms.engine) this.evaluateAlarms(state, payload, pointsOf(ts, keys, values));
+    const tag = committed(done, context, state, undefined, keys, ts, values);
+    const result = resultOf(keys.length);
+    if (known) {
+      this.writer.appendBytesThen(state.sid, retention, ts, payload, start, end, tag, result, settleCommitted);
+      return;
+    }
+    this.prepare(state, pointsOf(ts, keys, values)).then(
+      () => this.writer.appendBytesThen(state.sid, retention, ts, payload, start, end, tag, result, settleCommitted),
+      (err) => done(err, context),
+    );
   }
 
   /** Resolves first-seen keys and creates a missing partition (rare: once per key, and per day ahead at most). */
@@ -169,10 +220,6 @@ export class Ingest {
       state.retentionDays,
       points.map((p) => p.ts),
     );
-  }
-
-  private append(state: DeviceState, points: DataPoint[], entries: TelemetryEntry[], done: TelemetryDone): void {
-    this.writer.appendEntriesThen(state.sid, state.retentionDays, entries, { state, points }, resultOf(points.length), done);
   }
 
   /**
@@ -202,11 +249,16 @@ export class Ingest {
   handOff(items: Committed[]): void {
     const { latest, live } = this.rt;
     // Latest values message by message (in arrival order, so the newest wins as it would for the batch at once).
-    for (const { state, points } of items) latest.record(state, points);
+    for (const c of items) {
+      if (c.points) latest.record(c.state, c.points);
+      else latest.recordValues(c.state, c.ts, c.keys as readonly string[], c.values as number[]);
+    }
     if (live.size === 0) return; // nobody follows telemetry live: no grouping per device
     const byDevice = new Map<DeviceState, DataPoint[]>();
-    for (const { state, points } of items) {
+    for (const c of items) {
+      const state = c.state;
       if (!live.watched(state.identity.tenantId)) continue;
+      const points = c.points ?? pointsOf(c.ts, c.keys as readonly string[], c.values as number[]);
       const held = byDevice.get(state);
       if (held) byDevice.set(state, held.concat(points));
       else byDevice.set(state, points);
@@ -282,6 +334,36 @@ export class Ingest {
     const state = this.rt.registry.states.get(device.deviceId);
     if (state) this.rt.activity.disconnected(state, outbound, Date.now());
   }
+}
+
+/** A message's hand-off record, with the caller's callback and context (one object per message, no closure). */
+function committed<C>(
+  done: TelemetryDone<C>,
+  context: C,
+  state: DeviceState,
+  points: DataPoint[] | undefined,
+  keys: readonly string[] | undefined,
+  ts: number,
+  values: number[] | undefined,
+): Committed {
+  // The callback is only ever called with the context it came with.
+  return { state, done: done as TelemetryDone<unknown>, context, points, keys, ts, values };
+}
+
+/** The writer's callback for every message: hands the outcome to the caller's callback with its context. */
+function settleCommitted(err: Error | null, result: { points: number } | undefined, tag: Committed): void {
+  tag.done(err, tag.context, result);
+}
+
+/** The data points of a fast-path message. */
+function pointsOf(ts: number, keys: readonly string[], values: number[]): DataPoint[] {
+  const points = new Array<DataPoint>(keys.length);
+  for (let k = 0; k < keys.length; k++) points[k] = { ts, key: keys[k], value: values[k] };
+  return points;
+}
+
+function outsideWindow(ts: number, retention: number): DroppedMessage {
+  return new DroppedMessage('invalid_shape', `ts ${ts} is outside the accepted window (retention ${retention} days, at most a day ahead)`);
 }
 
 // The answers `{points: n}` for the usual sizes, made once: no result object per message.

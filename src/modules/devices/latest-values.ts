@@ -27,6 +27,20 @@ export class LatestValues {
     if (state.latestDirty) this.dirty.add(state);
   }
 
+  /** The same for a message of one timestamp given as keys and values (the fast path's, telemetry-flat-payload.ts). */
+  recordValues(state: DeviceState, ts: number, keys: readonly string[], values: number[]): void {
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k];
+      const held = state.latest.get(key);
+      if (held && held.ts > ts) continue;
+      const p: DataPoint = { ts, key, value: values[k] };
+      state.latest.set(key, p);
+      if (!state.latestDirty) state.latestDirty = new Map();
+      state.latestDirty.set(key, p);
+    }
+    if (state.latestDirty) this.dirty.add(state);
+  }
+
   /** Upserts changed latest values in one statement and moves the watermark; returns how many rows it wrote. */
   async flush(pool: pg.Pool, keys: TelemetryKeys): Promise<number> {
     const startedAt = Date.now();

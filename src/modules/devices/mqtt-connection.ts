@@ -1,6 +1,7 @@
 import type { Client } from 'aedes';
 import type { DeviceIdentity } from './contract.ts';
 import { filterMatches } from './mqtt-topics.ts';
+import type { PublishFlow } from './mqtt-publish-reader.ts';
 import { encodePublish } from './mqtt-wire.ts';
 
 /** How long a QoS 1 delivery to a device waits for its PUBACK before it counts as not delivered. */
@@ -39,6 +40,8 @@ export class DeviceConnection {
   online = false;
   /** Closed once the current message is acknowledged: a provisioning connection once answered (as ThingsBoard does), a device refused since it connected. */
   closeAfterPublish = false;
+  /** How telemetry PUBLISH packets are paced when the endpoint handles them itself (mqtt-publish-reader.ts); null: aedes handles them. */
+  publishFlow: PublishFlow | null | undefined = undefined;
   private nextPacketId = 1;
   private readonly awaitingAck = new Map<number, { resolve: (ok: boolean) => void; timer: NodeJS.Timeout }>();
 

@@ -11,6 +11,7 @@ import { PubackBatcher } from './mqtt-acks.ts';
 import { DeviceConnection, RateLimiter } from './mqtt-connection.ts';
 import { answerAttributesRequest, answerClientRpc, answerProvisioning, type MessageContext } from './mqtt-messages.ts';
 import { MqttConnections } from './mqtt-outbound.ts';
+import { type IncomingPublish, publishFlowOf, readPublishesDirectly } from './mqtt-publish-reader.ts';
 import { classifyPublish, maySubscribe, topics } from './mqtt-topics.ts';
 import { guardPacketSize } from './mqtt-wire.ts';
 
@@ -104,13 +105,17 @@ export async function startMqttEndpoint(opts: MqttEndpointOptions): Promise<Mqtt
     for (const f of filters) conn?.subscriptions.delete(f);
   });
 
-  /** Ends a message that was not stored: a refusal is acknowledged and counted, a failure closes the connection. */
-  const failed = (conn: DeviceConnection, client: Client, done: (err: Error | null) => void, err: unknown) => {
+  /**
+   * Ends a message that was not stored: a refusal is acknowledged and counted, a failure closes the connection. With
+   * `packet`, the endpoint writes a QoS 1 refusal's PUBACK itself (a telemetry message, which aedes does not answer).
+   */
+  const failed = (conn: DeviceConnection, client: Client, done: (err: Error | null) => void, err: unknown, packet?: PublishPacket) => {
     if (err instanceof DroppedMessage) {
       // MQTT 3.1.1 §3.3.5: a refused message still gets its positive ack; it is dropped and counted, the connection
       // stays — unless the device itself is refused now (deleted, or its credentials revoked): then its session ends.
       ingress.dropped(conn.device, err.reason);
       if (err.reason === 'suppressed') conn.closeAfterPublish = true;
+      if (packet?.qos === 1) return pubacks.add(client, packet, done);
       return done(null);
     }
     // Not stored (the database is down): no PUBACK (§3.3.5: positive ack or close); the device resends after reconnecting.
@@ -118,29 +123,55 @@ export async function startMqttEndpoint(opts: MqttEndpointOptions): Promise<Mqtt
     done(err as Error);
   };
 
+  /** A telemetry message is committed or refused. QoS 1: the endpoint writes the PUBACK itself, with the others the same COMMIT releases (mqtt-acks.ts). */
+  const telemetryStored = (err: Error | null, m: TelemetryPublish) => {
+    if (err) failed(m.conn, m.conn.client, m.release, err, m.packet);
+    else if (m.packet.qos === 1) pubacks.add(m.conn.client, m.packet, m.release);
+    else m.release(null);
+  };
+
+  /** The hot path: the ingest call with one shared callback and the message's context; no JSON here (the ingest parses once). */
+  const storeTelemetry = (conn: DeviceConnection, packet: PublishPacket, release: (err: Error | null) => void) => {
+    const receivedAt = Date.now();
+    const payload = packet.payload as Buffer;
+    try {
+      screen(conn, payload, receivedAt);
+    } catch (err) {
+      return failed(conn, conn.client, release, err, packet);
+    }
+    const context: TelemetryPublish = { conn, packet, release };
+    ingress.telemetryThen?.(conn.device as DeviceIdentity, payload, receivedAt, telemetryStored, context);
+  };
+
+  /**
+   * Telemetry PUBLISH packets of a connected device skip aedes' publish handling (its topic checks, callback chain,
+   * authorizePublish and publish, a closure or two per message): the endpoint takes them as they are read and paces
+   * the connection as aedes would (mqtt-publish-reader.ts). Anything else, or a client aedes is not ready for, goes
+   * to aedes.
+   */
+  const takeTelemetry = (client: Client, packet: IncomingPublish): boolean => {
+    if (packet.topic !== topics.telemetry || !ingress.telemetryThen) return false;
+    const conn = byClient.get(client);
+    if (!conn?.device) return false;
+    if (conn.publishFlow === undefined) {
+      conn.publishFlow =
+        publishFlowOf(client, (err) => {
+          if (!err && conn.closeAfterPublish) closeAfterResponse(client);
+        }) ?? null;
+    }
+    const flow = conn.publishFlow;
+    if (!flow?.open()) return false;
+    flow.took();
+    storeTelemetry(conn, packet as unknown as PublishPacket, flow.release);
+    return true;
+  };
+
   broker.authorizePublish = (client, packet, done) => {
     const conn = client ? byClient.get(client) : undefined;
     // A last will (published while the client closes) is not part of the device API: refused quietly.
     if (!client || !conn || client.closed) return done(new Error('not accepted'));
     // Persist before you acknowledge: aedes sends the PUBACK (§3.3.4) only when `done` is called, after the commit.
-    const device = conn.device;
-    if (device && packet.topic === topics.telemetry && ingress.telemetryThen) {
-      // The hot path: one string compare and the ingest call with a callback; no JSON here (the ingest parses once).
-      const receivedAt = Date.now();
-      try {
-        screen(conn, packet.payload as Buffer, receivedAt);
-      } catch (err) {
-        return failed(conn, client, done, err);
-      }
-      // QoS 1: the endpoint writes the PUBACK itself, with the others the same COMMIT releases (mqtt-acks.ts).
-      const acked = packet.qos === 1;
-      ingress.telemetryThen(device, packet.payload as Buffer, receivedAt, (err) => {
-        if (err) failed(conn, client, done, err);
-        else if (acked) pubacks.add(client, packet, done);
-        else done(null);
-      });
-      return;
-    }
+    if (conn.device && packet.topic === topics.telemetry && ingress.telemetryThen) return storeTelemetry(conn, packet, done);
     let work: Promise<unknown>;
     try {
       work = dispatch(conn, packet);
@@ -160,12 +191,15 @@ export async function startMqttEndpoint(opts: MqttEndpointOptions): Promise<Mqtt
     if (typeof client === 'function') return brokerPublish(packet, client);
     if (!client) return brokerPublish(packet, done ?? (() => {}));
     done?.();
-    if (byClient.get(client)?.closeAfterPublish) {
-      // end() flushes the response and the PUBACK before the FIN; close() is the fallback for a peer that stays.
-      client.conn.end();
-      setTimeout(() => client.close(), 2000).unref();
-    }
+    if (byClient.get(client)?.closeAfterPublish) closeAfterResponse(client);
   }) as typeof broker.publish;
+
+  /** Closes a connection once what was written to it left: a provisioning answer, or a PUBACK to a refused device. */
+  function closeAfterResponse(client: Client): void {
+    // end() flushes the response and the PUBACK before the FIN; close() is the fallback for a peer that stays.
+    client.conn.end();
+    setTimeout(() => client.close(), 2000).unref();
+  }
 
   /** Starts handling one message: throws DroppedMessage at once, or answers a promise that settles once it is committed. */
   function dispatch(conn: DeviceConnection, packet: PublishPacket): Promise<unknown> {
@@ -237,6 +271,8 @@ export async function startMqttEndpoint(opts: MqttEndpointOptions): Promise<Mqtt
   const accept = (socket: net.Socket) => {
     socket.setNoDelay(true);
     const client = broker.handle(socket);
+    // PUBLISH packets are read by the endpoint, the rest by aedes' parser (mqtt-publish-reader.ts).
+    readPublishesDirectly(client, (packet) => takeTelemetry(client, packet));
     // The socket closing is the one event every connection ends with, registered with aedes or not.
     socket.once('close', () => ended(client));
     // A packet far beyond the payload limit would be buffered whole by the parser: close such a connection early.
@@ -266,6 +302,13 @@ export async function startMqttEndpoint(opts: MqttEndpointOptions): Promise<Mqtt
       await Promise.all(closed);
     },
   };
+}
+
+/** A telemetry message waiting for its commit: its connection, its packet and aedes' callback to let it go on. */
+interface TelemetryPublish {
+  conn: DeviceConnection;
+  packet: PublishPacket;
+  release: (err: Error | null) => void;
 }
 
 interface AckPersistence {

@@ -52,6 +52,19 @@ export function writeEntry(buf: Buffer, at: number, sid: number, retentionDays: 
   return i;
 }
 
+/** The same for values whose JSON lies as bytes in `src` (start to end) that need no COPY escape; `buf` has `64 + end - start` bytes free. */
+export function writeEntryBytes(buf: Buffer, at: number, sid: number, retentionDays: number, ts: number, src: Buffer, start: number, end: number): number {
+  let i = writeDigits(buf, at, ts);
+  buf[i++] = 0x09;
+  i = writeDigits(buf, i, sid);
+  buf[i++] = 0x09;
+  i = writeDigits(buf, i, retentionDays);
+  buf[i++] = 0x09;
+  i += src.copy(buf, i, start, end);
+  buf[i++] = 0x0a;
+  return i;
+}
+
 /** Writes a non-negative safe integer in decimal; answers where it ends. */
 function writeDigits(buf: Buffer, at: number, n: number): number {
   // A timestamp is beyond 32 bits: its last nine digits are written apart, so the loops stay in small integers.

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DroppedMessage } from './contract.ts';
-import { copyColumns, entryText, rowRoom, type TelemetryEntry, writeEntry } from './telemetry-rows.ts';
+import { copyColumns, entryText, rowRoom, type TelemetryEntry, writeEntry, writeEntryBytes } from './telemetry-rows.ts';
 
 /**
  * Group commit of telemetry. Concurrent messages are appended to one open batch; a flush writes a whole batch with ONE
@@ -32,8 +32,8 @@ export interface FlushReport {
   commitMs: number;
 }
 
-/** Called once a message is committed (err null, with the result it was appended with) or could not be. */
-export type Done<R> = (err: Error | null, result?: R) => void;
+/** Called once a message is committed (err null, with the result it was appended with) or could not be; `tag` is the message's. */
+export type Done<R, T = unknown> = (err: Error | null, result: R | undefined, tag: T) => void;
 
 interface Pending<T> {
   /** Where the message's rows lie in its batch's buffer. */
@@ -43,7 +43,7 @@ interface Pending<T> {
   tag: T;
   /** What `done` is called with (passed in, so settling needs no closure per message). */
   result: unknown;
-  done: Done<unknown>;
+  done: Done<unknown, T>;
 }
 
 interface Batch<T> {
@@ -79,6 +79,12 @@ class RowBytes {
     }
   }
 
+  /** Appends one row whose values' JSON is `src` from `start` to `end` (bytes that need no COPY escape). */
+  writeEntryBytes(sid: number, retentionDays: number, ts: number, src: Buffer, start: number, end: number): void {
+    this.reserve(64 + end - start);
+    this.length = writeEntryBytes(this.buf, this.length, sid, retentionDays, ts, src, start, end);
+  }
+
   private reserve(room: number): void {
     if (this.length + room <= this.buf.length) return;
     const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + room));
@@ -102,8 +108,8 @@ function isDataError(err: unknown): boolean {
 /** Calls a message's `done`; a callback that throws cannot keep the rest of its batch from being settled. */
 function settle<T>(item: Pending<T>, err: Error | null): void {
   try {
-    if (err) item.done(err);
-    else item.done(null, item.result);
+    if (err) item.done(err, undefined, item.tag);
+    else item.done(null, item.result, item.tag);
   } catch {
     // the caller's own failure; nothing the writer can do about it
   }
@@ -139,7 +145,7 @@ export class TelemetryWriter<T> {
   }
 
   /** Appends encoded rows; `done` is called once they are committed or could not be (the hot path: no promise per message). */
-  appendThen<R>(text: string, rows: number, tag: T, result: R, done: Done<R>): void {
+  appendThen<R>(text: string, rows: number, tag: T, result: R, done: Done<R, T>): void {
     if (this.pendingRows >= this.opts.maxPendingRows) {
       this.waitForRoom().then(() => this.appendThen(text, rows, tag, result, done));
       return;
@@ -150,7 +156,7 @@ export class TelemetryWriter<T> {
   }
 
   /** The same for a message's entries, written as rows straight into the batch's buffer: no row string per message. */
-  appendEntriesThen<R>(sid: number, retentionDays: number, entries: TelemetryEntry[], tag: T, result: R, done: Done<R>): void {
+  appendEntriesThen<R>(sid: number, retentionDays: number, entries: TelemetryEntry[], tag: T, result: R, done: Done<R, T>): void {
     if (this.pendingRows >= this.opts.maxPendingRows) {
       this.waitForRoom().then(() => this.appendEntriesThen(sid, retentionDays, entries, tag, result, done));
       return;
@@ -160,11 +166,22 @@ export class TelemetryWriter<T> {
     this.added(start, entries.length, tag, result, done);
   }
 
+  /** The same for a message of one entry whose values' JSON lies in `src` as bytes (telemetry-flat-payload.ts). */
+  appendBytesThen<R>(sid: number, retentionDays: number, ts: number, src: Buffer, start: number, end: number, tag: T, result: R, done: Done<R, T>): void {
+    if (this.pendingRows >= this.opts.maxPendingRows) {
+      this.waitForRoom().then(() => this.appendBytesThen(sid, retentionDays, ts, src, start, end, tag, result, done));
+      return;
+    }
+    const at = this.open.bytes.length;
+    this.open.bytes.writeEntryBytes(sid, retentionDays, ts, src, start, end);
+    this.added(at, 1, tag, result, done);
+  }
+
   /** Records a message whose rows were just written to the open batch from `start` on. */
-  private added<R>(start: number, rows: number, tag: T, result: R, done: Done<R>): void {
+  private added<R>(start: number, rows: number, tag: T, result: R, done: Done<R, T>): void {
     const batch = this.open;
     if (batch.items.length === 0) batch.openedAt = performance.now();
-    batch.items.push({ start, end: batch.bytes.length, rows, tag, result, done: done as Done<unknown> });
+    batch.items.push({ start, end: batch.bytes.length, rows, tag, result, done: done as Done<unknown, T> });
     batch.rows += rows;
     this.pendingRows += rows;
     if (batch.rows >= this.opts.maxBatchRows) this.seal();
