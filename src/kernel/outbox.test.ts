@@ -131,6 +131,24 @@ describe('the outbox', () => {
     expect(await d.lagSeconds()).toBe(0);
   });
 
+  it('stops at once when asked while a batch that finds nothing is running, not after a whole poll', async () => {
+    // The dispatcher's first batch waits on a lock held here, so stop is asked while it runs; then the lock goes.
+    const locker = await db.pool.connect();
+    try {
+      await locker.query('BEGIN; LOCK TABLE outbox IN ACCESS EXCLUSIVE MODE');
+      const d = new OutboxDispatcher(db, log, { pollMs: 60_000 });
+      await d.start();
+      await new Promise((r) => setTimeout(r, 100));
+      const asked = Date.now();
+      const stopping = d.stop();
+      await locker.query('COMMIT');
+      await stopping;
+      expect(Date.now() - asked).toBeLessThan(5000);
+    } finally {
+      locker.release();
+    }
+  });
+
   it('wakes a started dispatcher on commit, without waiting for its poll', async () => {
     const sub = recorder('woken');
     const d = new OutboxDispatcher(db, log, { pollMs: 60_000 });

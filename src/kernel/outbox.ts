@@ -115,6 +115,8 @@ export class OutboxDispatcher {
         this.log.error({ err }, 'outbox dispatch failed');
       }
       if (handled > 0) continue;
+      // Stopped while the batch ran (its wake found no sleeper): do not sleep a whole poll before noticing.
+      if (this.stopped) break;
       if (this.nudged) {
         this.nudged = false;
         continue;

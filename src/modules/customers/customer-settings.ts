@@ -1,3 +1,4 @@
+import { RefreshingCache } from '../../kernel/refreshing-cache.ts';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../../kernel/audit.ts';
@@ -17,42 +18,44 @@ export interface TenantSettings {
 /** The settings body of `PUT /customer-settings`: each part replaces the stored one (missing keys take defaults). */
 export const settingsBody = z.strictObject({ identity: identitySettingsSchema.partial().optional(), rfm: rfmSettingsSchema.partial().optional() });
 
-/** Per-tenant settings, cached for a few seconds (other nodes' changes arrive within `ttlMs`). */
+/** Per-tenant settings, cached for a few seconds (other nodes' changes arrive within `ttlMs`; kernel/refreshing-cache.ts). */
 export class CustomerSettings {
-  private readonly cache = new Map<string, { at: number; value: TenantSettings }>();
+  private readonly cache: RefreshingCache<TenantSettings>;
 
   constructor(
     private readonly db: Database,
-    private readonly ttlMs = 5000,
-  ) {}
+    ttlMs = 5000,
+  ) {
+    this.cache = new RefreshingCache((tenantId) => this.read(tenantId), ttlMs);
+  }
 
   /** The settings of a tenant. */
-  async get(tenantId: string): Promise<TenantSettings> {
-    const hit = this.cache.get(tenantId);
-    if (hit && Date.now() - hit.at < this.ttlMs) return hit.value;
+  get(tenantId: string): Promise<TenantSettings> {
+    return this.cache.get(tenantId);
+  }
+
+  private async read(tenantId: string): Promise<TenantSettings> {
     const r = await this.db.pool.query<{ identity: Record<string, unknown>; rfm: Record<string, unknown>; rfm_boundaries: RfmBoundaries | null }>(
       'SELECT identity, rfm, rfm_boundaries FROM customer_settings WHERE tenant_id = $1',
       [tenantId],
     );
     const row = r.rows[0];
     const rfm = rfmSettingsSchema.partial().safeParse(row?.rfm ?? {});
-    const value: TenantSettings = {
+    return {
       identity: identitySettingsOf(row?.identity),
       rfm: { ...defaultRfmSettings, ...(rfm.success ? rfm.data : {}) },
       boundaries: row?.rfm_boundaries ?? defaultBoundaries,
     };
-    this.cache.set(tenantId, { at: Date.now(), value });
-    return value;
   }
 
   /** The identity rules known now, without waiting (the collector's synchronous suppression check). */
   identityNow(tenantId: string): IdentitySettings {
-    return this.cache.get(tenantId)?.value.identity ?? defaultIdentitySettings;
+    return this.cache.peek(tenantId)?.identity ?? defaultIdentitySettings;
   }
 
   /** Drops a tenant's cached settings. */
   invalidate(tenantId: string): void {
-    this.cache.delete(tenantId);
+    this.cache.invalidate(tenantId);
   }
 }
 

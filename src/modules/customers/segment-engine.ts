@@ -1,3 +1,4 @@
+import { RefreshingCache } from '../../kernel/refreshing-cache.ts';
 import { createHash } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
@@ -33,46 +34,22 @@ function storeUnits(c: Condition): string[] {
 }
 
 /**
- * Loads catalogs per tenant, cached briefly; a local change invalidates at once, another node's within `ttlMs` (and
- * one more load). An entry a little past `ttlMs` is still answered while a fresh one loads in the background: the
- * event → membership path then never waits for the catalog's queries under steady traffic.
+ * Loads catalogs per tenant, cached briefly (kernel/refreshing-cache.ts): a local change invalidates at once, another
+ * node's within `ttlMs`; under steady traffic the event → membership path never waits for the catalog's queries.
  */
 export class SegmentCatalog {
-  private readonly cache = new Map<string, { at: number; value: Catalog }>();
-  private readonly loading = new Map<string, Promise<Catalog>>();
-  /** Bumped by `invalidate`: a load begun before it must not store what it read. */
-  private readonly generation = new Map<string, number>();
+  private readonly cache: RefreshingCache<Catalog>;
 
   constructor(
     private readonly db: Database,
-    private readonly ttlMs = 2000,
-  ) {}
-
-  /** The catalog of a tenant. */
-  async get(tenantId: string): Promise<Catalog> {
-    const hit = this.cache.get(tenantId);
-    const age = hit ? Date.now() - hit.at : Number.POSITIVE_INFINITY;
-    if (hit && age < this.ttlMs) return hit.value;
-    const loading = this.loading.get(tenantId) ?? this.load(tenantId);
-    if (hit && age < 2 * this.ttlMs) {
-      loading.catch(() => {}); // a failed refresh is tried again by the next call
-      return hit.value;
-    }
-    return loading;
+    ttlMs = 2000,
+  ) {
+    this.cache = new RefreshingCache((tenantId) => this.read(tenantId), ttlMs);
   }
 
-  private load(tenantId: string): Promise<Catalog> {
-    const generation = this.generation.get(tenantId) ?? 0;
-    const loading = this.read(tenantId)
-      .then((value) => {
-        if ((this.generation.get(tenantId) ?? 0) === generation) this.cache.set(tenantId, { at: Date.now(), value });
-        return value;
-      })
-      .finally(() => {
-        if (this.loading.get(tenantId) === loading) this.loading.delete(tenantId);
-      });
-    this.loading.set(tenantId, loading);
-    return loading;
+  /** The catalog of a tenant. */
+  get(tenantId: string): Promise<Catalog> {
+    return this.cache.get(tenantId);
   }
 
   private async read(tenantId: string): Promise<Catalog> {
@@ -96,9 +73,7 @@ export class SegmentCatalog {
 
   /** Drops a tenant's cached catalog. */
   invalidate(tenantId: string): void {
-    this.cache.delete(tenantId);
-    this.loading.delete(tenantId);
-    this.generation.set(tenantId, (this.generation.get(tenantId) ?? 0) + 1);
+    this.cache.invalidate(tenantId);
   }
 }
 

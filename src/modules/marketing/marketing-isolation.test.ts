@@ -93,6 +93,9 @@ describe('marketing data is scoped by tenant and by org subtree', () => {
       includeSegments: [segmentId],
       variants: [{ key: 'A', templateId, weight: 1 }],
       schedule: { kind: 'now' },
+      // No quiet hours: the message goes out whatever the time of day the test runs at.
+      quietStart: '00:00',
+      quietEnd: '00:00',
     });
     expect(res.statusCode, res.body).toBe(201);
     const id = res.json().id;
