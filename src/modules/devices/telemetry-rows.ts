@@ -41,12 +41,7 @@ export const rowRoom = (text: string): number => 64 + text.length * 3;
  * built for it; answers where the row ends.
  */
 export function writeEntry(buf: Buffer, at: number, sid: number, retentionDays: number, ts: number, text: string): number {
-  let i = writeDigits(buf, at, ts);
-  buf[i++] = 0x09;
-  i = writeDigits(buf, i, sid);
-  buf[i++] = 0x09;
-  i = writeDigits(buf, i, retentionDays);
-  buf[i++] = 0x09;
+  let i = writeRowStart(buf, at, sid, retentionDays, ts);
   i += buf.write(text, i, 'utf8');
   buf[i++] = 0x0a;
   return i;
@@ -54,14 +49,20 @@ export function writeEntry(buf: Buffer, at: number, sid: number, retentionDays: 
 
 /** The same for values whose JSON lies as bytes in `src` (start to end) that need no COPY escape; `buf` has `64 + end - start` bytes free. */
 export function writeEntryBytes(buf: Buffer, at: number, sid: number, retentionDays: number, ts: number, src: Buffer, start: number, end: number): number {
+  let i = writeRowStart(buf, at, sid, retentionDays, ts);
+  i += src.copy(buf, i, start, end);
+  buf[i++] = 0x0a;
+  return i;
+}
+
+/** A row's columns before its values: ts, series id and retention, each followed by a tab; answers where they end. */
+function writeRowStart(buf: Buffer, at: number, sid: number, retentionDays: number, ts: number): number {
   let i = writeDigits(buf, at, ts);
   buf[i++] = 0x09;
   i = writeDigits(buf, i, sid);
   buf[i++] = 0x09;
   i = writeDigits(buf, i, retentionDays);
   buf[i++] = 0x09;
-  i += src.copy(buf, i, start, end);
-  buf[i++] = 0x0a;
   return i;
 }
 
