@@ -34,7 +34,7 @@ export function isoTimestamp(text: string): string {
     if (text.charCodeAt(19) === 46) return `${whole}.${text.slice(20, -3).padEnd(3, '0').slice(0, 3)}Z`;
   }
   const parsed = pg.types.getTypeParser(1184)(text) as Date | number;
-  return typeof parsed === 'number' || Number.isNaN(parsed.getTime()) ? String(text) : parsed.toISOString();
+  return typeof parsed === 'number' || Number.isNaN(parsed.getTime()) ? text : parsed.toISOString();
 }
 
 const timestamptzOid = 1184;

@@ -50,11 +50,9 @@ export class WarmConnection {
   }
 }
 
-/** How a slice's transaction is run: the kept connection, and a statement to run with the claim (its rows go to the work). */
+/** How a slice's transaction is run: on the kept connection. */
 export interface ClaimOptions {
   warm?: WarmConnection;
-  /** A statement run right after the claim (its values parameters): its rows go to the work. */
-  read?: { text: string; values: unknown[] };
 }
 
 /**
@@ -68,16 +66,15 @@ export interface ClaimOptions {
  * - no fsync wait: the events are durable already, and a COMMIT lost in a crash loses that DELETE with it, so the
  *   parts are replayed at the next start. Profiles are derived data; the parts are the truth.
  *
- * The slice's profiles are read and locked right after (`read`). Events without a part (tests, rebuilds)
- * are applied in an ordinary transaction. Deadlocks and serialization failures
+ * Events without a part (tests, rebuilds) are applied in an ordinary transaction. Deadlocks and serialization failures
  * (two nodes on one person) run the whole transaction again.
  */
-export async function claimingTransaction<T, R extends pg.QueryResultRow = pg.QueryResultRow>(
+export async function claimingTransaction<T>(
   db: Database,
   batch: ProfiledEvent[],
   parts: number[],
   opts: ClaimOptions,
-  work: (tx: Executor, events: ProfiledEvent[], rows: R[]) => Promise<T>,
+  work: (tx: Executor, events: ProfiledEvent[]) => Promise<T>,
 ): Promise<T> {
   // Part ids are integers from a sequence: written into the text of the query, no parameter needed.
   const ids = parts.filter((id) => Number.isSafeInteger(id));
@@ -97,8 +94,7 @@ export async function claimingTransaction<T, R extends pg.QueryResultRow = pg.Qu
         const claimed = new Set(results[3].rows.map((row) => Number(row.id)));
         if (claimed.size < ids.length) events = batch.filter((e) => e.flushId === undefined || claimed.has(e.flushId));
       }
-      const rows = opts.read ? (await client.query<R>(opts.read.text, opts.read.values)).rows : [];
-      const out = await work(drizzle(client) as Orm, events, rows);
+      const out = await work(drizzle(client) as Orm, events);
       await client.query('COMMIT');
       return out;
     } catch (err) {

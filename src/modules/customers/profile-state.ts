@@ -55,6 +55,11 @@ export type LoadedRow = Row & { asked: string[] | null };
  * splits and new links (FOR UPDATE) wait, and are waited for. Answers the states and, for every id asked, the live id it stands for.
  */
 export async function loadProfiles(tx: Executor, tenantId: string, ids: string[]): Promise<{ states: Map<string, ProfileState>; live: Map<string, string> }> {
+  return profileStates(await loadProfileRows(tx, tenantId, ids));
+}
+
+/** The rows `loadProfiles` reads and locks, for a caller that picks the states it applies (`profileStates`). */
+export async function loadProfileRows(tx: Executor, tenantId: string, ids: string[]): Promise<LoadedRow[]> {
   // Profile ids hold no control characters: sent as one text, not as a text array escaped element by element.
   const asked = sql`string_to_array(${[...new Set(ids)].join('\u001f')}, ${'\u001f'})`;
   // One round trip: the live profiles behind the ids, locked, each with the asked ids it stands for (grouped once,
@@ -67,21 +72,7 @@ export async function loadProfiles(tx: Executor, tenantId: string, ids: string[]
     FROM a JOIN profiles p ON p.id = a.live
     WHERE p.tenant_id = ${tenantId}
     ORDER BY p.id FOR NO KEY UPDATE OF p`);
-  return profileStates(rows.rows);
-}
-
-/** The statement of `loadProfiles` with its values, for a caller on a plain pg connection (profile-apply-tx.ts). */
-export function loadProfilesQuery(tenantId: string, ids: string[]): { text: string; values: unknown[] } {
-  return {
-    text: `WITH a AS (
-      SELECT coalesce(merged_into, id) AS live, array_agg(id) AS asked FROM profiles WHERE tenant_id = $1 AND id = ANY($2::text[]) GROUP BY 1
-    )
-    SELECT ${profileColumns}
-    FROM a JOIN profiles p ON p.id = a.live
-    WHERE p.tenant_id = $1
-    ORDER BY p.id FOR NO KEY UPDATE OF p`,
-    values: [tenantId, [...new Set(ids)]],
-  };
+  return rows.rows;
 }
 
 /** The states of rows `loadProfiles` read and, for every id asked, the live id it stands for; `only`: just the states of these asked ids. */

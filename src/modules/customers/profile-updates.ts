@@ -4,7 +4,7 @@ import { applyComputedTraits, recomputeTraits } from './computed-traits.ts';
 import { consentChanges, recordConsents } from './consent.ts';
 import { claimingTransaction, type WarmConnection } from './profile-apply-tx.ts';
 import type { CustomerSettings } from './customer-settings.ts';
-import { type LoadedRow, loadProfiles, loadProfilesQuery, type ProfileState, profileStates, saveProfiles } from './profile-state.ts';
+import { loadProfileRows, loadProfiles, type ProfileState, profileStates, saveProfiles } from './profile-state.ts';
 import { applyOrders, rebuildRfm, refreshRfm, rfmTimerWrites, writeRfmTimers } from './rfm.ts';
 import { type Catalog, evaluateProfiles, type SegmentCatalog } from './segment-engine.ts';
 import type { MembershipChange } from './segment-membership.ts';
@@ -68,14 +68,18 @@ export async function applyBatch(rt: UpdateRuntime, tenantId: string, batch: Pro
   const now = rt.clock.now();
   const trace = rt.trace ?? (() => {});
   trace('catalog');
-  // The profiles are read and locked right after the round trip that begins the transaction and claims the parts.
-  const read = loadProfilesQuery(
-    tenantId,
-    batch.map((e) => e.profileId),
-  );
-  return claimingTransaction<MembershipChange[], LoadedRow>(rt.db, batch, parts, { warm: rt.warm, read }, async (tx, events, rows) => {
+  return claimingTransaction<MembershipChange[]>(rt.db, batch, parts, { warm: rt.warm }, async (tx, events) => {
+    if (events.length === 0) {
+      trace('claim');
+      return [];
+    }
+    // The profiles of the whole batch are read and locked, right after the round trip that claims its parts.
+    const rows = await loadProfileRows(
+      tx,
+      tenantId,
+      batch.map((e) => e.profileId),
+    );
     trace('claim');
-    if (events.length === 0) return [];
     // Profiles of parts another transaction applied were locked too: only those of the events claimed are applied.
     const { states, live } = profileStates(rows, new Set(events.map((e) => e.profileId)));
     // Events of a profile merged since ingest go to its winner; those of a deleted person are dropped.

@@ -102,6 +102,7 @@ const readKeys: string[] = [];
 function readValues(buf: Buffer, at: number, known: readonly string[] | undefined, isFlat: boolean): number {
   let i = at + 1;
   let count = 0;
+  const knownKeys: readonly string[] = known ?? [];
   let same = known !== undefined;
   for (;;) {
     if (buf[i] !== quote) return -1;
@@ -120,10 +121,10 @@ function readValues(buf: Buffer, at: number, known: readonly string[] | undefine
     if (Number.isNaN(value)) return -1;
     i = numberEnd;
     if (count === maxKeys) return -1;
-    if (!(same && count < (known as readonly string[]).length && sameKey(buf, keyStart, keyEnd, (known as readonly string[])[count]))) {
+    if (!(same && count < knownKeys.length && sameKey(buf, keyStart, keyEnd, knownKeys[count]))) {
       if (same) {
         // The keys before this one were the known ones.
-        for (let k = 0; k < count; k++) readKeys[k] = (known as readonly string[])[k];
+        for (let k = 0; k < count; k++) readKeys[k] = knownKeys[k];
         same = false;
       }
       const key = buf.toString('latin1', keyStart, keyEnd);
@@ -136,10 +137,10 @@ function readValues(buf: Buffer, at: number, known: readonly string[] | undefine
     if (c === closeBrace) break;
     if (c !== comma) return -1;
   }
-  if (same && count === (known as readonly string[]).length) {
+  if (same && count === knownKeys.length) {
     flatEntry.keys = known as readonly string[];
   } else {
-    if (same) for (let k = 0; k < count; k++) readKeys[k] = (known as readonly string[])[k];
+    if (same) for (let k = 0; k < count; k++) readKeys[k] = knownKeys[k];
     const keys = new Array<string>(count);
     for (let k = 0; k < count; k++) {
       const key = readKeys[k];

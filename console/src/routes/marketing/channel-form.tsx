@@ -39,14 +39,8 @@ const fieldsOf: Record<ChannelKind, { name: SettingName; kind: 'text' | 'number'
   ],
 };
 
-interface FormValues {
-  name: string;
-  kind: ChannelKind;
-  settings: Record<string, unknown>;
-  capMax: number | null;
-  capDays: number;
-  active: boolean;
-}
+/** A channel as the form edits it. */
+type FormValues = Omit<Channel, 'id' | 'deliveries'>;
 
 /** Settings as sent: empty fields left out (an empty secret keeps the stored one). */
 function settingsToSend(kind: ChannelKind, settings: Record<string, unknown> = {}): Record<string, unknown> {
