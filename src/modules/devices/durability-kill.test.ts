@@ -50,26 +50,32 @@ describe('acknowledged means durable', () => {
       });
       child.on('exit', (code) => reject(new Error(`server exited ${code} before listening`)));
     });
+    const exited = new Promise((r) => child.once('exit', r));
     const tokens = ['fridge-1', 'fridge-2', 'freezer-1', 'hvac-1', 'meter-1', 'pos-1'].flatMap((slot) => [`demo-S0001-${slot}`, `demo-S0002-${slot}`]);
     const acked: number[] = [];
     let seq = 0;
     let killed = false;
     let cutOff = 0;
     const base = Date.now();
+    // The kill comes right after a lane hands its request to the socket, so at least that request is
+    // in flight (its answer needs a commit first). Killing from a timer could fall between two group
+    // commits, when every lane had been answered and none had sent its next request.
     const sender = async () => {
       while (!killed) {
         const n = seq++;
-        const status = await post(port, tokens[n % tokens.length], JSON.stringify({ ts: base + n, values: { seq: n, temperature: 4.5 } }));
+        const answer = post(port, tokens[n % tokens.length], JSON.stringify({ ts: base + n, values: { seq: n, temperature: 4.5 } }));
+        if (acked.length >= 3000 && !killed) {
+          killed = true;
+          child.kill('SIGKILL');
+        }
+        const status = await answer;
         if (status === 200) acked.push(n);
         else if (status === 0) cutOff++;
       }
     };
     const lanes = Array.from({ length: 48 }, sender);
-    while (acked.length < 3000) await new Promise((r) => setTimeout(r, 10));
-    child.kill('SIGKILL');
-    killed = true;
     await Promise.all(lanes);
-    await new Promise((r) => child.once('exit', r));
+    await exited;
 
     const stored = await t.db.pool.query<{ seq: number }>("SELECT (data->>'seq')::int AS seq FROM telemetry_entries WHERE ts >= $1", [base]);
     const have = new Set(stored.rows.map((r) => r.seq));
