@@ -1,4 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import path from 'node:path';
 
 /**
  * CPU time of processes from /proc (Linux; zero elsewhere), for `storeos bench telemetry` to say where the machine's
@@ -46,4 +49,22 @@ function readdirSafe(dir: string): string[] {
 /** CPU seconds of a group of processes, found again at every reading (PostgreSQL forks backends). */
 export function cpuSeconds(pids: () => number[]): number {
   return pids().reduce((sum, pid) => sum + cpuOf(pid), 0);
+}
+
+/** Starts a V8 CPU profile of this process; `stop(dir)` writes it into dir as `<name>-<pid>-<time>.cpuprofile`. */
+export async function startProfile(name: string): Promise<{ stop(dir: string): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(dir) {
+      const { profile } = await session.post('Profiler.stop');
+      await mkdir(dir, { recursive: true });
+      const file = path.join(dir, `${name}-${process.pid}-${Date.now()}.cpuprofile`);
+      await writeFile(file, JSON.stringify(profile));
+      session.disconnect();
+      process.stderr.write(`CPU profile of the server: ${file}\n`);
+    },
+  };
 }

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -15,7 +14,7 @@ import { systemActor } from '../src/kernel/auth.ts';
 import { createMetrics } from '../src/kernel/metrics.ts';
 import { createCustomers, createSource, writerCopyColumns } from '../src/modules/customers/index.ts';
 import { benchConfig, createBenchDatabase, openBenchServer } from './bench-database.ts';
-import { cpuSeconds, withDescendants } from './cpu-usage.ts';
+import { cpuSeconds, startProfile, withDescendants } from './cpu-usage.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const marker = '__MSGID__';
@@ -120,24 +119,6 @@ async function rawCopy(url: string, rows: string, seconds: number, lanes: number
   return copied;
 }
 
-/** Starts V8's CPU profiler in this process (the server); `stop` writes the profile into a directory. */
-async function startProfile(): Promise<{ stop(dir: string): Promise<void> }> {
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  return {
-    async stop(dir) {
-      const { profile } = await session.post('Profiler.stop');
-      await mkdir(dir, { recursive: true });
-      const file = path.join(dir, `ingest-${process.pid}-${Date.now()}.cpuprofile`);
-      await writeFile(file, JSON.stringify(profile));
-      session.disconnect();
-      process.stderr.write(`CPU profile of the server: ${file}\n`);
-    },
-  };
-}
-
 /** `storeos bench ingest`: Segment batches of 100 through the real pipeline against raw COPY of the same rows. */
 export async function runBench(o: { duration: number; connections: number }): Promise<void> {
   const { config, log } = benchConfig();
@@ -186,7 +167,7 @@ export async function runBench(o: { duration: number; connections: number }): Pr
       return { server: own, loader: Math.max(0, cpuSeconds(() => [process.pid]) - m.all - own), postgres: cpuSeconds(pgPids) - m.pg };
     };
     // STOREOS_BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the server during the measured run into <dir>.
-    const profiler = process.env.STOREOS_BENCH_CPU_PROFILE ? await startProfile() : undefined;
+    const profiler = process.env.STOREOS_BENCH_CPU_PROFILE ? await startProfile('ingest') : undefined;
     // The share of PostgreSQL's time spent in the ingest transactions: the event writer's own connections.
     const writerPids = async () =>
       (await db.pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = 'storeos-collect'`)).rows.map((r) => r.pid);
