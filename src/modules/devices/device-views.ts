@@ -66,17 +66,18 @@ export async function latestOf(
   return [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key));
 }
 
-/** Dropped messages of a device per reason: stored counts plus those not flushed yet (read again if a flush committed meanwhile). */
+/** Dropped messages of a device per reason: stored counts plus those not flushed yet (read again if a flush started meanwhile). */
 export async function dropsOf(db: Executor, rt: DevicesRuntime, deviceId: string) {
   for (let attempt = 0; ; attempt++) {
-    const seen = rt.drops.committed;
+    await rt.drops.idle();
+    const seen = rt.drops.started;
     const unflushed = rt.drops.unflushed(deviceId);
     const rows = await db
       .select({ reason: deviceDropCounters.reason, count: deviceDropCounters.count, lastAt: deviceDropCounters.lastAt })
       .from(deviceDropCounters)
       .where(eq(deviceDropCounters.deviceId, deviceId))
       .orderBy(asc(deviceDropCounters.reason));
-    if (rt.drops.committed !== seen && attempt < 3) continue;
+    if (rt.drops.started !== seen && attempt < 3) continue;
     const byReason = new Map(rows.map((r) => [r.reason, { ...r }]));
     for (const p of unflushed) {
       const held = byReason.get(p.reason);

@@ -17,8 +17,14 @@ export class DropCounters {
   private pending = new Map<string, Pending>();
   /** Counts being written right now: still shown by `unflushed` until the write commits. */
   private flushing: Pending[] = [];
-  /** Flushes committed so far: a reader that saw it change while it read the table reads again. */
-  committed = 0;
+  /** The write in progress. */
+  private writing: Promise<unknown> | undefined;
+  /**
+   * Flushes started so far. A reader of the table and `unflushed` waits for `idle`, then reads again if this changed
+   * while it read: a write's COMMIT lands in PostgreSQL before this process hears of it, so while one is in flight the
+   * table may already hold counts `unflushed` still shows.
+   */
+  started = 0;
 
   /** Counts one dropped message of a device. */
   count(tenantId: string, deviceId: string, reason: DropReason, at = Date.now()): void {
@@ -43,14 +49,15 @@ export class DropCounters {
     const batch = [...this.pending.values()];
     this.pending = new Map();
     this.flushing = batch;
+    this.started++;
     try {
-      await pool.query(
+      this.writing = pool.query(
         `INSERT INTO device_drop_counters (tenant_id, device_id, reason, count, last_at)
          SELECT t, d, r, c, to_timestamp(l / 1000.0) FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::float8[]) AS v(t, d, r, c, l)
          ON CONFLICT (device_id, reason) DO UPDATE SET count = device_drop_counters.count + excluded.count, last_at = GREATEST(device_drop_counters.last_at, excluded.last_at)`,
         [batch.map((p) => p.tenantId), batch.map((p) => p.deviceId), batch.map((p) => p.reason), batch.map((p) => p.count), batch.map((p) => p.lastAt)],
       );
-      this.committed++;
+      await this.writing;
     } catch (err) {
       for (const p of batch) {
         const id = `${p.deviceId}\u0000${p.reason}`;
@@ -61,7 +68,13 @@ export class DropCounters {
       throw err;
     } finally {
       this.flushing = [];
+      this.writing = undefined;
     }
     return batch.length;
+  }
+
+  /** Resolves when no flush is being written (its counts are then either in the table or pending again). */
+  async idle(): Promise<void> {
+    while (this.writing) await this.writing.catch(() => {});
   }
 }
