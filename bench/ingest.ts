@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { buildApp } from '../src/app.ts';
@@ -15,8 +13,8 @@ import { createMetrics } from '../src/kernel/metrics.ts';
 import { createCustomers, createSource, writerCopyColumns } from '../src/modules/customers/index.ts';
 import { benchConfig, createBenchDatabase, openBenchServer } from './bench-database.ts';
 import { cpuSeconds, startProfile, withDescendants } from './cpu-usage.ts';
+import { runJsonScript } from './http-load.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const marker = '__MSGID__';
 
 interface Load {
@@ -75,19 +73,11 @@ async function load(
 ): Promise<Load> {
   const file = path.join(os.tmpdir(), `storeos-bench-ingest-${process.pid}.json`);
   await writeFile(file, JSON.stringify(opts));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(here, 'ingest-load.mjs'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
-    if (child.pid) onSpawn?.(child.pid);
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.on('close', (code) => {
-      void rm(file, { force: true });
-      if (code === 0) resolve(JSON.parse(out) as Load);
-      else reject(new Error(`load generator exited ${code}`));
-    });
-  });
+  try {
+    return await runJsonScript<Load>('ingest-load.mjs', [file], 'load generator', onSpawn);
+  } finally {
+    await rm(file, { force: true });
+  }
 }
 
 /** The baseline: the same rows COPYed straight into customer_events, `lanes` connections, 10,000-row transactions. */

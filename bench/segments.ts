@@ -1,7 +1,4 @@
-import { spawn } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { from as copyFrom } from 'pg-copy-streams';
 import { buildApp } from '../src/app.ts';
 import { progressBar } from '../src/commands/progress.ts';
@@ -16,8 +13,8 @@ import { createCustomerProfiles } from '../src/modules/customers/profile-pipelin
 import { runSegmentRecompute } from '../src/modules/customers/recompute-jobs.ts';
 import { benchConfig, createBenchDatabase, openBenchServer } from './bench-database.ts';
 import { cpuSeconds, startProfile, withDescendants } from './cpu-usage.ts';
+import { runJsonScript } from './http-load.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const day = 86_400_000;
 const cities = ['上海', '北京', '广州', '深圳', '杭州', '成都', '南京', '武汉'];
 
@@ -95,17 +92,7 @@ const pct = (xs: number[], p: number) => {
 
 /** Runs bench/segments-senders.mjs in its own process; answers what it sent, when each 200 arrived (epoch ms) and its CPU time. */
 function runSenders(opts: { url: string; writeKey: string; connections: number; durationMs: number; profiles: number; seed: number; prefix: string }) {
-  return new Promise<{ sent: number; acked: [string, number][]; cpuSeconds: number }>((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(here, 'segments-senders.mjs'), JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.on('close', (code) => {
-      if (code === 0) resolve(JSON.parse(out));
-      else reject(new Error(`the senders exited ${code}`));
-    });
-  });
+  return runJsonScript<{ sent: number; acked: [string, number][]; cpuSeconds: number }>('segments-senders.mjs', [JSON.stringify(opts)], 'the senders');
 }
 
 /** Loads profiles, their user ids and their events with COPY, straight into the tables. */

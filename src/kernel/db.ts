@@ -19,6 +19,8 @@ export interface Database {
   close(): Promise<void>;
 }
 
+const timestamptzOid = 1184;
+
 // int8 (bigint, count(*)) as JS numbers: our counts and ids stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
@@ -33,11 +35,10 @@ export function isoTimestamp(text: string): string {
     if (text.length === 22) return `${whole}.000Z`;
     if (text.charCodeAt(19) === 46) return `${whole}.${text.slice(20, -3).padEnd(3, '0').slice(0, 3)}Z`;
   }
-  const parsed = pg.types.getTypeParser(1184)(text) as Date | number;
+  const parsed = pg.types.getTypeParser(timestamptzOid)(text) as Date | number;
   return typeof parsed === 'number' || Number.isNaN(parsed.getTime()) ? text : parsed.toISOString();
 }
 
-const timestamptzOid = 1184;
 /** Type parsers that leave `timestamptz` columns as ISO strings (see `isoTimestamp`). */
 export const isoTimestampTypes = {
   getTypeParser: ((oid: number, format?: string) =>

@@ -62,7 +62,8 @@ interface DedupeGroup {
   ids: Set<string>;
 }
 
-function codeOf(err: unknown): string {
+/** The SQLSTATE of a PostgreSQL error ('' for other errors). */
+export function codeOf(err: unknown): string {
   const code = (err as { code?: unknown }).code;
   return typeof code === 'string' ? code : '';
 }

@@ -2,7 +2,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 import type { Orm } from '../../kernel/db.ts';
 import type { CommittedEvent, IdentityResolver } from './contract.ts';
-import { FlushIds, type FlushResult, writeFlush } from './event-flush.ts';
+import { codeOf, FlushIds, type FlushResult, writeFlush } from './event-flush.ts';
 import type { EventPartitions } from './event-partitions.ts';
 import type { CheckedEvent } from './event-payloads.ts';
 
@@ -53,11 +53,6 @@ interface Batch {
   items: Pending[];
   events: number;
   openedAt: number;
-}
-
-function codeOf(err: unknown): string {
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' ? code : '';
 }
 
 /** A refusal caused by the rows (a bad value), not by the connection or the server. */

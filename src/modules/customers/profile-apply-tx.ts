@@ -3,7 +3,8 @@ import type pg from 'pg';
 import type { Database, Executor, Orm } from '../../kernel/db.ts';
 import type { ProfiledEvent } from './store-activity.ts';
 
-const retryable = (err: unknown) => ['40P01', '40001'].includes(String((err as { code?: unknown }).code ?? ''));
+/** A deadlock or serialization failure: running the transaction again succeeds. */
+export const retryable = (err: unknown) => ['40P01', '40001'].includes(String((err as { code?: unknown }).code ?? ''));
 
 /**
  * The connection the pipeline applies on, kept between slices: each connection plans the evaluation statement and

@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Database, Executor, Tx } from '../../kernel/db.ts';
 import { applyComputedTraits, recomputeTraits } from './computed-traits.ts';
 import { consentChanges, recordConsents } from './consent.ts';
-import { claimingTransaction, type WarmConnection } from './profile-apply-tx.ts';
+import { claimingTransaction, retryable, type WarmConnection } from './profile-apply-tx.ts';
 import type { CustomerSettings } from './customer-settings.ts';
 import { loadProfileRows, loadProfiles, type ProfileState, profileStates, saveProfiles } from './profile-state.ts';
 import { applyOrders, rebuildRfm, refreshRfm, rfmTimerWrites, writeRfmTimers } from './rfm.ts';
@@ -35,8 +35,6 @@ export interface DueTimer {
   profileId: string;
   tenantId: string;
 }
-
-const retryable = (err: unknown) => ['40P01', '40001'].includes(String((err as { code?: unknown }).code ?? ''));
 
 /** Runs work in a transaction, again on a deadlock or serialization failure (two nodes on one person). */
 export async function withRetry<T>(db: Database, work: (tx: Tx) => Promise<T>): Promise<T> {

@@ -12,6 +12,10 @@ export async function runWrites(tx: Executor, statements: (SQL | undefined)[]): 
     await tx.execute(list[0]);
     return;
   }
-  const ctes = list.map((q, k) => sql`${sql.raw(`w${k}`)} AS (${q})`);
-  await tx.execute(sql`WITH ${sql.join(ctes, sql`, `)} SELECT 1`);
+  await tx.execute(sql`WITH ${sql.join(writeCtes(list), sql`, `)} SELECT 1`);
+}
+
+/** Data-modifying statements as common tables `w0`, `w1`, … of a statement that holds them. */
+export function writeCtes(statements: SQL[]): SQL[] {
+  return statements.map((q, k) => sql`${sql.raw(`w${k}`)} AS (${q})`);
 }

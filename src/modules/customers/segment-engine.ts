@@ -7,7 +7,7 @@ import type { Database, Executor } from '../../kernel/db.ts';
 import { notifyOutbox } from '../../kernel/outbox.ts';
 import type { ComputedTrait, ComputedTraitDefinition } from './computed-traits.ts';
 import { type ProfileState, changedProfileRows, changedProfilesSql, profilesWrite } from './profile-state.ts';
-import { runWrites } from './profile-writes.ts';
+import { runWrites, writeCtes } from './profile-writes.ts';
 import type { SegmentProgress } from './profiles-schema.ts';
 import type { Condition } from './segment-conditions.ts';
 import { type ChangeReason, type MembershipChange, madeSelectSql, membershipEffectsSql } from './segment-membership.ts';
@@ -131,7 +131,7 @@ export async function evaluateProfiles(
   const ids = sql`${sql.param(profileIds)}::text[]`;
   // With the slice's writes: they are common tables of this statement, and the profiles are read with their new values.
   const changed = writes ? changedProfilesSql(changedProfileRows(writes.profiles) ?? '[]') : undefined;
-  const before = writes ? sql.join([...writes.statements.map((q, k) => sql`${sql.raw(`w${k}`)} AS (${q})`), changed?.ctes ?? sql``], sql`, `) : undefined;
+  const before = writes ? sql.join([...writeCtes(writes.statements), changed?.ctes ?? sql``], sql`, `) : undefined;
   const r = await runPrepared<{ segment_id: string; profile_id: string; entered: boolean }>(
     tx,
     sql`
