@@ -86,7 +86,9 @@ describe('audits, corrective actions and reports', () => {
       name: 'Tidy the stockroom',
       definition: { estimatedMinutes: 10, items: [{ key: 'ok', label: 'Tidy', type: 'checkbox' }] },
     });
-    const today = new Date().toISOString().slice(0, 10);
+    // the store's own date: due at 23:59 of the UTC date is already past in Shanghai from 16:00 UTC on
+    const [{ tz }] = (await k.t.db.pool.query('SELECT time_zone AS tz FROM stores WHERE id = $1', [k.home.id])).rows;
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: tz }).format(new Date());
     const sent = await k.send(k.admin, {
       templateId: tpl.id,
       target: { orgUnitId: k.home.parentOrgUnitId, statuses: ['planned', 'opening', 'open', 'temporarily_closed', 'closed'] },
