@@ -1,4 +1,4 @@
-import { runLoad } from './http-load.ts';
+import { type Load, runLoad } from './http-load.ts';
 import os from 'node:os';
 import Fastify from 'fastify';
 import { buildApp } from '../src/app.ts';
@@ -11,12 +11,13 @@ import { stores } from '../src/modules/stores/index.ts';
 import { and, eq } from 'drizzle-orm';
 import { isoTimestampTypes } from '../src/kernel/db.ts';
 import { benchConfig, createBenchDatabase, openBenchServer } from './bench-database.ts';
+import { cpuSeconds, startProfile, withDescendants } from './cpu-usage.ts';
 
 // The same SQL the platform's store routes run (see src/modules/stores/service.ts), without the platform around it.
 const listSql = `SELECT s.id, s.org_unit_id, s.parent_org_unit_id, p.name AS parent_name, s.code, s.name, s.name_en, s.status, s.format, s.city,
   s.address, s.latitude, s.longitude, s.time_zone, s.floor_area, s.phone, s.created_at, s.updated_at
   FROM stores s JOIN org_units p ON p.id = s.parent_org_unit_id
-  WHERE s.tenant_id = $1 AND s.org_path LIKE $2 ORDER BY s.code LIMIT 51`;
+  WHERE s.tenant_id = $1 AND s.org_path LIKE $2 ORDER BY s.code LIMIT $3`;
 const detailSql = `SELECT s.id, s.org_unit_id, s.parent_org_unit_id, p.name AS parent_name, s.code, s.name, s.name_en, s.status, s.format, s.city,
   s.address, s.latitude, s.longitude, s.time_zone, s.floor_area, s.phone, s.created_at, s.updated_at, s.org_path, s.weekly_hours,
   COALESCE((SELECT json_agg(json_build_object('id', h.id, 'startDate', h.start_date, 'endDate', h.end_date, 'closed', h.closed, 'opens', h.opens,
@@ -79,7 +80,7 @@ export async function runBench(o: { duration: number; connections: number }): Pr
     const bare = Fastify({ logger: false });
     // Its timestamps parsed to ISO strings as the platform's list parses them (see queryPrepared's isoTimestamps).
     bare.get('/stores', async () => ({
-      data: (await db.pool.query({ name: 'list', text: listSql, values: [tenant.id, `${root.path}%`], types: isoTimestampTypes })).rows.slice(0, 50),
+      data: (await db.pool.query({ name: 'list', text: listSql, values: [tenant.id, `${root.path}%`, 51], types: isoTimestampTypes })).rows.slice(0, 50),
     }));
     bare.get<{ Params: { id: string } }>(
       '/stores/:id',
@@ -94,19 +95,41 @@ export async function runBench(o: { duration: number; connections: number }): Pr
       { name: 'GET /api/v1/stores (list, 50 of 4,000)', platform: ['/api/v1/stores?limit=50'], baseline: ['/stores'] },
       { name: 'GET /api/v1/stores/{id} (detail)', platform: ids.map((id) => `/api/v1/stores/${id}`), baseline: ids.map((id) => `/stores/${id}`) },
     ];
+    // Where the cores go per request: this process (the server under test: the platform or the bare route, never
+    // both at once), PostgreSQL's processes, and the load generator (an exited child's CPU time is added to its
+    // parent's, so it is this process's total less its own).
+    const postmaster = server.postmasterPid();
+    const pgPids = () => (postmaster ? withDescendants(postmaster) : []);
+    const measured = async (run: () => Promise<Load>) => {
+      const own = process.cpuUsage();
+      const all = cpuSeconds(() => [process.pid]);
+      const pg = cpuSeconds(pgPids);
+      const load = await run();
+      const u = process.cpuUsage(own);
+      const server = (u.user + u.system) / 1e6;
+      const perRequest = (seconds: number) => ((seconds / Math.max(1, load.requests)) * 1e6).toFixed(0);
+      const loader = Math.max(0, cpuSeconds(() => [process.pid]) - all - server);
+      const cpu = `CPU µs per request: server ${perRequest(server)}, postgres ${postmaster ? perRequest(cpuSeconds(pgPids) - pg) : '(external)'}, load generator ${perRequest(loader)}`;
+      return { ...load, cpu };
+    };
     const rows: string[] = [];
     for (const c of cases) {
       // A short warm-up of each side first: JIT and the connection pool, not the figure.
       await runLoad({ url: platformUrl, connections: o.connections, duration: 2, headers: { cookie }, paths: c.platform });
       await runLoad({ url: bareUrl, connections: o.connections, duration: 2, headers: {}, paths: c.baseline });
-      const p = await runLoad({ url: platformUrl, connections: o.connections, duration: o.duration, headers: { cookie }, paths: c.platform });
-      const b = await runLoad({ url: bareUrl, connections: o.connections, duration: o.duration, headers: {}, paths: c.baseline });
+      // STOREOS_BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the platform's measured run of each case into <dir>.
+      const profiler = process.env.STOREOS_BENCH_CPU_PROFILE ? await startProfile('api') : undefined;
+      const p = await measured(() => runLoad({ url: platformUrl, connections: o.connections, duration: o.duration, headers: { cookie }, paths: c.platform }));
+      if (profiler) await profiler.stop(process.env.STOREOS_BENCH_CPU_PROFILE as string);
+      const b = await measured(() => runLoad({ url: bareUrl, connections: o.connections, duration: o.duration, headers: {}, paths: c.baseline }));
       const ratio = (p.rps / b.rps) * 100;
       const bad = p.errors + p.non2xx + p.timeouts;
       rows.push(
         `${c.name}\n` +
           `  platform  p50 ${p.p50.toFixed(1)} ms  p99 ${p.p99.toFixed(1)} ms  ${p.rps.toFixed(0)} req/s${bad ? `  (${bad} failed)` : ''}\n` +
+          `            ${p.cpu}\n` +
           `  baseline  p50 ${b.p50.toFixed(1)} ms  p99 ${b.p99.toFixed(1)} ms  ${b.rps.toFixed(0)} req/s  (bare Fastify, same SQL)${b.errors + b.non2xx + b.timeouts ? `  (${b.errors + b.non2xx + b.timeouts} failed)` : ''}\n` +
+          `            ${b.cpu}\n` +
           `  throughput ${ratio.toFixed(0)}% of baseline (goal ≥ 70%), p99 ${p.p99 <= 20 ? 'meets' : 'misses'} the 20 ms goal`,
       );
     }
