@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../commands/seed-demo.ts';
 import type { TestSession } from '../../../test/harness.ts';
-import { type OperationsKit, operationsKit, tinyPng } from './operations-test-kit.ts';
+import { ahead, type OperationsKit, operationsKit, tinyPng } from './operations-test-kit.ts';
 
 /**
  * Tasks, sends, audits, corrective actions and reports are scoped like everything else: a store's staff see only
@@ -30,7 +30,7 @@ describe('operations data is scoped by tenant, region and store', () => {
     const sent = await k.send(k.admin, {
       templateId,
       target: { orgUnitId: k.rootUnitId, statuses: ['planned', 'opening', 'open', 'temporarily_closed', 'closed'] },
-      dueLocal: '2026-12-24T18:00',
+      dueLocal: ahead('2026-12-24T18:00'),
     });
     sendId = sent.id;
     taskOf = Object.fromEntries((await k.tasksOf(sendId)).map((x) => [x.store_id, x.id]));
@@ -85,7 +85,9 @@ describe('operations data is scoped by tenant, region and store', () => {
       const actions = (await k.call(s, 'GET', '/api/v1/corrective-actions')).json().data;
       expect(actions).toEqual([]);
     }
-    const report = (await k.call(k.manager, 'GET', '/api/v1/operations/reports/compliance?groupBy=store&from=2026-12-24&to=2026-12-24')).json().data;
+    const report = (
+      await k.call(k.manager, 'GET', `/api/v1/operations/reports/compliance?groupBy=store&from=${ahead('2026-12-24')}&to=${ahead('2026-12-24')}`)
+    ).json().data;
     expect(report.map((r: { id: string }) => r.id)).toEqual([k.home.id]);
   });
 
@@ -97,7 +99,7 @@ describe('operations data is scoped by tenant, region and store', () => {
       name: 'Window display',
       definition: { instructions: 'Like the picture', instructionFileIds: [image], items: [{ key: 'ok', label: 'Done', type: 'checkbox' }] },
     });
-    const sent = await k.send(k.admin, { templateId: tpl.id, target: { orgUnitId: k.rootUnitId, statuses: ['open'] }, dueLocal: '2026-12-24T18:00' });
+    const sent = await k.send(k.admin, { templateId: tpl.id, target: { orgUnitId: k.rootUnitId, statuses: ['open'] }, dueLocal: ahead('2026-12-24T18:00') });
     const tasks = Object.fromEntries((await k.tasksOf(sent.id)).map((x) => [x.store_id, x.id]));
     const own = tasks[k.home.id];
     const detail = (await k.call(k.associate, 'GET', `/api/v1/tasks/${own}`)).json();
@@ -134,7 +136,7 @@ describe('operations data is scoped by tenant, region and store', () => {
     const send = await k.call(k.region, 'POST', '/api/v1/task-sends', {
       templateId,
       target: { orgUnitId: k.otherRegion.orgUnitId },
-      dueLocal: '2026-12-24T18:00',
+      dueLocal: ahead('2026-12-24T18:00'),
     });
     expect(send.statusCode).toBe(404);
   });
@@ -159,7 +161,7 @@ describe('operations data is scoped by tenant, region and store', () => {
       expect(res.body, url).not.toContain('Secret');
       expect(res.json().data, url).toEqual([]);
     }
-    const send = await k.call(other, 'POST', '/api/v1/task-sends', { templateId, target: { orgUnitId: k.rootUnitId }, dueLocal: '2026-12-24T18:00' });
+    const send = await k.call(other, 'POST', '/api/v1/task-sends', { templateId, target: { orgUnitId: k.rootUnitId }, dueLocal: ahead('2026-12-24T18:00') });
     expect(send.statusCode).toBe(404);
     const stopped = await k.call(other, 'POST', `/api/v1/task-sends/${sendId}/stop`, {});
     expect(stopped.statusCode).toBe(404);

@@ -32,6 +32,22 @@ export interface OperationsKit {
   photo(s: TestSession, orgUnitId: string): Promise<string>;
 }
 
+// The tests' dates were written on 2026-11-25, a few days to a few weeks ahead. Later runs move each date forward by
+// whole weeks so it stays at least as far ahead of today, on the same weekday at the same local time (the demo
+// chain's zones keep no daylight saving time, so an instant moves with its local time).
+const writtenOn = Date.UTC(2026, 10, 25);
+const weeksLater = Math.max(0, Math.ceil((Date.now() - writtenOn) / (7 * 86_400_000)));
+
+/** A date or time written as of 2026-11-25 (`2026-12-01`, `2026-12-01T18:00`, an ISO instant), moved by whole weeks to today. */
+export function ahead(written: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})(.*)$/.exec(written);
+  if (!m) throw new Error(`not a date: ${written}`);
+  if (weeksLater === 0) return written;
+  const day = new Date(`${m[1]}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + 7 * weeksLater);
+  return `${day.toISOString().slice(0, 10)}${m[2]}`;
+}
+
 /** The smallest PNG: its signature and an IHDR, enough for the upload's byte check. */
 export const tinyPng = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 

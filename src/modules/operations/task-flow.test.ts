@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Executor } from '../../kernel/db.ts';
 import { type Notification, notify } from '../notifications/index.ts';
 import { materialiseRecurrences } from './materialise.ts';
-import { type OperationsKit, operationsKit } from './operations-test-kit.ts';
+import { ahead, type OperationsKit, operationsKit } from './operations-test-kit.ts';
 import { runTaskClock } from './task-clock.ts';
 
 const allStatuses = ['planned', 'opening', 'open', 'temporarily_closed', 'closed'];
@@ -30,7 +30,7 @@ describe('tasks: distribution, execution, approval and the clock', () => {
   afterAll(() => k?.t.close());
 
   it('fans one send out to every target store in one audited action, due in each store’s own time zone', async () => {
-    const body = { templateId, target: { orgUnitId: k.rootUnitId, statuses: allStatuses }, role: 'associate', dueLocal: '2026-12-01T18:00' };
+    const body = { templateId, target: { orgUnitId: k.rootUnitId, statuses: allStatuses }, role: 'associate', dueLocal: ahead('2026-12-01T18:00') };
     const preview = await k.call(k.admin, 'POST', '/api/v1/task-sends/preview', body);
     expect(preview.statusCode, preview.body).toBe(200);
     expect(preview.json().storeCount).toBe(12);
@@ -44,8 +44,8 @@ describe('tasks: distribution, execution, approval and the clock', () => {
       return res.json() as { dueAt: string; dueDate: string; status: string };
     };
     // 18:00 in Urumqi (UTC+6) and in Shanghai (UTC+8): the same local time, two instants
-    expect(await dueOf(k.home.id)).toMatchObject({ dueAt: '2026-12-01T12:00:00.000Z', dueDate: '2026-12-01', status: 'open' });
-    expect(await dueOf(k.sameRegion.id)).toMatchObject({ dueAt: '2026-12-01T10:00:00.000Z', dueDate: '2026-12-01' });
+    expect(await dueOf(k.home.id)).toMatchObject({ dueAt: ahead('2026-12-01T12:00:00.000Z'), dueDate: ahead('2026-12-01'), status: 'open' });
+    expect(await dueOf(k.sameRegion.id)).toMatchObject({ dueAt: ahead('2026-12-01T10:00:00.000Z'), dueDate: ahead('2026-12-01') });
     const audit = await k.t.db.pool.query("SELECT after FROM audit_log WHERE action = 'task.sent' AND entity_id = $1", [sent.id]);
     expect(audit.rows).toHaveLength(1);
     expect(audit.rows[0].after).toMatchObject({ instances: 12, stores: 12 });
@@ -55,11 +55,11 @@ describe('tasks: distribution, execution, approval and the clock', () => {
 
   it('warns before a send would pass a store’s weekly minutes, and sends anyway when told', async () => {
     expect((await k.call(k.admin, 'PUT', '/api/v1/operations/settings', { weeklyMinutesCap: 30 })).statusCode).toBe(200);
-    const body = { templateId, target: { orgUnitId: k.home.orgUnitId, statuses: allStatuses }, role: 'associate', dueLocal: '2027-01-05T18:00' };
+    const body = { templateId, target: { orgUnitId: k.home.orgUnitId, statuses: allStatuses }, role: 'associate', dueLocal: ahead('2027-01-05T18:00') };
     await k.send(k.admin, body); // 20 of 30 minutes in that week
     const preview = (await k.call(k.admin, 'POST', '/api/v1/task-sends/preview', body)).json();
     expect(preview.loadWarnings.total).toBe(1);
-    expect(preview.loadWarnings.stores[0]).toMatchObject({ storeId: k.home.id, weekStart: '2027-01-04', existingMinutes: 20, addedMinutes: 20 });
+    expect(preview.loadWarnings.stores[0]).toMatchObject({ storeId: k.home.id, weekStart: ahead('2027-01-04'), existingMinutes: 20, addedMinutes: 20 });
     const refused = await k.call(k.admin, 'POST', '/api/v1/task-sends', body);
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.details.loadWarnings.stores[0].code).toBe(k.home.code);
@@ -78,7 +78,7 @@ describe('tasks: distribution, execution, approval and the clock', () => {
     };
     const second = await newUser('second.associate@demo.storeos.dev', k.home.orgUnitId);
     const elsewhere = await newUser('far.associate@demo.storeos.dev', k.otherRegion.orgUnitId);
-    const sent = await k.send(k.admin, { templateId, target: { orgUnitId: k.home.orgUnitId, statuses: allStatuses }, role: 'associate', dueLocal: '2026-12-21T18:00' });
+    const sent = await k.send(k.admin, { templateId, target: { orgUnitId: k.home.orgUnitId, statuses: allStatuses }, role: 'associate', dueLocal: ahead('2026-12-21T18:00') });
     const [{ id }] = await k.tasksOf(sent.id);
     const mine = async (s: typeof k.associate) =>
       ((await k.call(s, 'GET', `/api/v1/stores/${k.home.id}/tasks`)).json().data as { id: string }[]).map((x) => x.id);
@@ -114,7 +114,7 @@ describe('tasks: distribution, execution, approval and the clock', () => {
       templateId,
       target: { orgUnitId: k.home.orgUnitId, statuses: allStatuses },
       role: 'associate',
-      dueLocal: '2026-12-20T18:00',
+      dueLocal: ahead('2026-12-20T18:00'),
     });
     const [{ id }] = await k.tasksOf(sent.id);
     const board = (await k.call(k.associate, 'GET', `/api/v1/stores/${k.home.id}/tasks`)).json();
@@ -161,7 +161,7 @@ describe('tasks: distribution, execution, approval and the clock', () => {
       templateId,
       target: { orgUnitId: k.home.orgUnitId, statuses: allStatuses },
       role: 'associate',
-      dueLocal: '2026-12-21T18:00',
+      dueLocal: ahead('2026-12-21T18:00'),
     });
     const [{ id }] = await k.tasksOf(sent.id);
     const photo = await k.photo(k.associate, k.home.orgUnitId);
@@ -184,7 +184,7 @@ describe('tasks: distribution, execution, approval and the clock', () => {
       name: 'Count the tills',
       definition: { items: [{ key: 'count', label: 'Tills counted', type: 'number', min: 0 }] },
     });
-    const sent = await k.send(k.admin, { templateId: tpl.id, target: { orgUnitId: k.home.orgUnitId, statuses: allStatuses }, dueLocal: '2026-12-22T18:00' });
+    const sent = await k.send(k.admin, { templateId: tpl.id, target: { orgUnitId: k.home.orgUnitId, statuses: allStatuses }, dueLocal: ahead('2026-12-22T18:00') });
     const changed = await k.call(k.admin, 'PATCH', `/api/v1/task-templates/${tpl.id}`, {
       version: 1,
       definition: { items: [{ key: 'till', label: 'Till photo', type: 'photo' }] },
@@ -209,7 +209,7 @@ describe('tasks: distribution, execution, approval and the clock', () => {
       templateId: tpl.id,
       target: { orgUnitId: k.home.orgUnitId, statuses: allStatuses },
       role: 'associate',
-      dueLocal: '2026-12-02T10:00',
+      dueLocal: ahead('2026-12-02T10:00'),
       expireAfterMinutes: 1440,
     });
     const [{ id }] = await k.tasksOf(sent.id);
@@ -220,20 +220,20 @@ describe('tasks: distribution, execution, approval and the clock', () => {
     };
     const status = async () => (await k.call(k.associate, 'GET', `/api/v1/tasks/${id}`)).json().status;
     // 10:00 in Urumqi is 04:00 UTC
-    await runTaskClock(k.t.db, recorder, new Date('2026-12-02T03:59:00Z'));
+    await runTaskClock(k.t.db, recorder, new Date(ahead('2026-12-02T03:59:00Z')));
     expect(await status()).toBe('open');
-    await runTaskClock(k.t.db, recorder, new Date('2026-12-02T04:01:00Z'));
+    await runTaskClock(k.t.db, recorder, new Date(ahead('2026-12-02T04:01:00Z')));
     expect(await status()).toBe('overdue');
     expect(sentTo).toHaveLength(0);
     const board = (await k.call(k.associate, 'GET', `/api/v1/stores/${k.home.id}/tasks`)).json();
     expect(board.data[0].status).toBe('overdue');
 
-    await runTaskClock(k.t.db, recorder, new Date('2026-12-02T04:31:00Z'));
+    await runTaskClock(k.t.db, recorder, new Date(ahead('2026-12-02T04:31:00Z')));
     expect(sentTo.map((n) => [n.to.role, n.orgUnitId])).toEqual([['store_manager', k.home.orgUnitId]]);
-    await runTaskClock(k.t.db, recorder, new Date('2026-12-02T05:29:00Z'));
+    await runTaskClock(k.t.db, recorder, new Date(ahead('2026-12-02T05:29:00Z')));
     expect(sentTo).toHaveLength(1);
-    await runTaskClock(k.t.db, recorder, new Date('2026-12-02T05:31:00Z'));
-    await runTaskClock(k.t.db, recorder, new Date('2026-12-02T05:32:00Z'));
+    await runTaskClock(k.t.db, recorder, new Date(ahead('2026-12-02T05:31:00Z')));
+    await runTaskClock(k.t.db, recorder, new Date(ahead('2026-12-02T05:32:00Z')));
     expect(sentTo.map((n) => [n.to.role, n.orgUnitId])).toEqual([
       ['store_manager', k.home.orgUnitId],
       ['region_manager', k.home.parentOrgUnitId],
@@ -244,7 +244,7 @@ describe('tasks: distribution, execution, approval and the clock', () => {
     );
     expect(inbox.rows.map((r) => r.email)).toEqual(expect.arrayContaining(['region.manager@demo.storeos.dev', 'store.manager@demo.storeos.dev']));
 
-    await runTaskClock(k.t.db, recorder, new Date('2026-12-03T04:01:00Z'));
+    await runTaskClock(k.t.db, recorder, new Date(ahead('2026-12-03T04:01:00Z')));
     expect(await status()).toBe('expired');
     expect((await k.call(k.associate, 'POST', `/api/v1/tasks/${id}/submit`, { answers: { ok: true } })).json().error.details).toMatchObject({
       from: 'expired',
@@ -257,7 +257,7 @@ describe('tasks: distribution, execution, approval and the clock', () => {
       templateId,
       target: { orgUnitId: k.home.orgUnitId, statuses: allStatuses },
       role: 'associate',
-      recurrence: { rrule: 'RRULE:FREQ=WEEKLY;BYDAY=MO', startsLocal: '2026-11-30T09:00', dueAfterMinutes: 480 },
+      recurrence: { rrule: 'RRULE:FREQ=WEEKLY;BYDAY=MO', startsLocal: ahead('2026-11-30T09:00'), dueAfterMinutes: 480 },
       acknowledgeLoad: true,
     };
     const sent = await k.send(k.admin, body);
@@ -269,12 +269,12 @@ describe('tasks: distribution, execution, approval and the clock', () => {
         )
       ).rows.map((r) => r.at);
     const first = await occurrences();
-    expect(first[0]).toBe('2026-11-30 03:00'); // 09:00 in Urumqi
+    expect(first[0]).toBe(ahead('2026-11-30 03:00')); // 09:00 in Urumqi
     expect(first.length).toBe(sent.instanceCount);
-    await materialiseRecurrences(k.t.db, new Date('2026-12-20T00:00:00Z'));
-    await materialiseRecurrences(k.t.db, new Date('2026-12-20T00:00:00Z'));
+    await materialiseRecurrences(k.t.db, new Date(ahead('2026-12-20T00:00:00Z')));
+    await materialiseRecurrences(k.t.db, new Date(ahead('2026-12-20T00:00:00Z')));
     const later = await occurrences();
-    expect(later.slice(-3)).toEqual(['2026-12-14 03:00', '2026-12-21 03:00', '2026-12-28 03:00']);
+    expect(later.slice(-3)).toEqual([ahead('2026-12-14 03:00'), ahead('2026-12-21 03:00'), ahead('2026-12-28 03:00')]);
     expect(new Set(later).size).toBe(later.length);
     const bad = await k.call(k.admin, 'POST', '/api/v1/task-sends', { ...body, recurrence: { ...body.recurrence, rrule: 'FREQ=SECONDLY' } });
     expect(bad.statusCode).toBe(400);
