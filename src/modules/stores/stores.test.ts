@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestSession } from '../../../test/harness.ts';
+import { storeListPage } from './routes.ts';
 
 interface Store {
   id: string;
@@ -156,6 +157,20 @@ describe('stores', () => {
       expect((await call('GET', '/api/v1/stores?cursor=not-ours')).statusCode).toBe(400);
       expect((await call('GET', '/api/v1/stores?limit=0')).statusCode).toBe(400);
       expect((await call('GET', '/api/v1/stores?limit=201')).statusCode).toBe(400);
+    });
+
+    it('answers the list exactly in its schema: every key, its type, nothing more (the page is written without a second pass)', async () => {
+      const res = await call('GET', '/api/v1/stores?limit=200');
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      const body = res.json();
+      expect(body.data.length).toBeGreaterThan(0);
+      // parsing strips unknown keys and fails on a wrong type: what comes out must be what went in
+      expect(storeListPage.parse(body)).toEqual(body);
+      for (const row of body.data) expect(Object.keys(row).sort()).toEqual(Object.keys(storeListPage.shape.data.element.shape).sort());
+      // errors still answer in the one error shape
+      const bad = await call('GET', '/api/v1/stores?limit=0');
+      expect(bad.json()).toMatchObject({ error: { code: 'invalid' } });
     });
   });
 
