@@ -32,10 +32,10 @@ export interface OperationsKit {
   photo(s: TestSession, orgUnitId: string): Promise<string>;
 }
 
-// The tests' dates were written on 2026-11-25, a few days to a few weeks ahead. Later runs move each date forward by
+// The tests' dates were written on 2026-11-25, a few days to a few weeks ahead. Later days move each date forward by
 // whole weeks so it stays at least as far ahead of today, on the same weekday at the same local time (the demo
 // chain's zones keep no daylight saving time, so an instant moves with its local time).
-const writtenOn = Date.UTC(2026, 10, 25);
+const writtenOn = Date.UTC(2026, 10, 26); // the end of the day they were written
 const weeksLater = Math.max(0, Math.ceil((Date.now() - writtenOn) / (7 * 86_400_000)));
 
 /** A date or time written as of 2026-11-25 (`2026-12-01`, `2026-12-01T18:00`, an ISO instant), moved by whole weeks to today. */
