@@ -11,7 +11,7 @@ import { stores } from '../src/modules/stores/index.ts';
 import { and, eq } from 'drizzle-orm';
 import { isoTimestampTypes } from '../src/kernel/db.ts';
 import { benchConfig, createBenchDatabase, openBenchServer } from './bench-database.ts';
-import { cpuSeconds, startProfile, withDescendants } from './cpu-usage.ts';
+import { cpuMeter, startProfile } from './cpu-usage.ts';
 
 // The same SQL the platform's store routes run (see src/modules/stores/service.ts), without the platform around it.
 const listSql = `SELECT s.id, s.org_unit_id, s.parent_org_unit_id, p.name AS parent_name, s.code, s.name, s.name_en, s.status, s.format, s.city,
@@ -99,17 +99,12 @@ export async function runBench(o: { duration: number; connections: number }): Pr
     // both at once), PostgreSQL's processes, and the load generator (an exited child's CPU time is added to its
     // parent's, so it is this process's total less its own).
     const postmaster = server.postmasterPid();
-    const pgPids = () => (postmaster ? withDescendants(postmaster) : []);
     const measured = async (run: () => Promise<Load>) => {
-      const own = process.cpuUsage();
-      const all = cpuSeconds(() => [process.pid]);
-      const pg = cpuSeconds(pgPids);
+      const meter = cpuMeter(postmaster);
       const load = await run();
-      const u = process.cpuUsage(own);
-      const server = (u.user + u.system) / 1e6;
+      const used = meter.used();
       const perRequest = (seconds: number) => ((seconds / Math.max(1, load.requests)) * 1e6).toFixed(0);
-      const loader = Math.max(0, cpuSeconds(() => [process.pid]) - all - server);
-      const cpu = `CPU µs per request: server ${perRequest(server)}, postgres ${postmaster ? perRequest(cpuSeconds(pgPids) - pg) : '(external)'}, load generator ${perRequest(loader)}`;
+      const cpu = `CPU µs per request: server ${perRequest(used.server)}, postgres ${postmaster ? perRequest(used.postgres) : '(external)'}, load generator ${perRequest(used.loader)}`;
       return { ...load, cpu };
     };
     const rows: string[] = [];

@@ -51,6 +51,34 @@ export function cpuSeconds(pids: () => number[]): number {
   return pids().reduce((sum, pid) => sum + cpuOf(pid), 0);
 }
 
+/** CPU seconds used since a `cpuMeter` reading. */
+export interface CpuUsed {
+  /** This process: the server under test. */
+  server: number;
+  /** Its children that exited meanwhile (a load generator): their CPU time is added to their parent's. */
+  loader: number;
+  /** PostgreSQL's processes (0 when the server is not ours to measure). */
+  postgres: number;
+}
+
+/**
+ * Reads where the cores go from now on: this process, its exited children and the PostgreSQL server under
+ * `postmaster` (0: not measured); `used()` answers the CPU seconds each has used since.
+ */
+export function cpuMeter(postmaster: number): { used(): CpuUsed } {
+  const pgPids = () => (postmaster ? withDescendants(postmaster) : []);
+  const own = process.cpuUsage();
+  const all = cpuSeconds(() => [process.pid]);
+  const pg = cpuSeconds(pgPids);
+  return {
+    used() {
+      const u = process.cpuUsage(own);
+      const server = (u.user + u.system) / 1e6;
+      return { server, loader: Math.max(0, cpuSeconds(() => [process.pid]) - all - server), postgres: cpuSeconds(pgPids) - pg };
+    },
+  };
+}
+
 /** Starts a V8 CPU profile of this process; `stop(dir)` writes it into dir as `<name>-<pid>-<time>.cpuprofile`. */
 export async function startProfile(name: string): Promise<{ stop(dir: string): Promise<void> }> {
   const session = new Session();

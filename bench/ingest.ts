@@ -12,7 +12,7 @@ import { systemActor } from '../src/kernel/auth.ts';
 import { createMetrics } from '../src/kernel/metrics.ts';
 import { createCustomers, createSource, writerCopyColumns } from '../src/modules/customers/index.ts';
 import { benchConfig, createBenchDatabase, openBenchServer } from './bench-database.ts';
-import { cpuSeconds, startProfile, withDescendants } from './cpu-usage.ts';
+import { cpuMeter, cpuSeconds, startProfile } from './cpu-usage.ts';
 import { runJsonScript } from './http-load.ts';
 
 const marker = '__MSGID__';
@@ -149,20 +149,13 @@ export async function runBench(o: { duration: number; connections: number }): Pr
     // Where the cores go: this process (the StoreOS server), PostgreSQL's processes, the load generator (an exited
     // child's CPU time is added to its parent's, so it is this process's total less its own).
     const postmaster = server.postmasterPid();
-    const pgPids = () => (postmaster ? withDescendants(postmaster) : []);
-    const meter = () => ({ own: process.cpuUsage(), all: cpuSeconds(() => [process.pid]), pg: cpuSeconds(pgPids) });
-    const usedSince = (m: ReturnType<typeof meter>) => {
-      const u = process.cpuUsage(m.own);
-      const own = (u.user + u.system) / 1e6;
-      return { server: own, loader: Math.max(0, cpuSeconds(() => [process.pid]) - m.all - own), postgres: cpuSeconds(pgPids) - m.pg };
-    };
     // STOREOS_BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the server during the measured run into <dir>.
     const profiler = process.env.STOREOS_BENCH_CPU_PROFILE ? await startProfile('ingest') : undefined;
     // The share of PostgreSQL's time spent in the ingest transactions: the event writer's own connections.
     const writerPids = async () =>
       (await db.pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = 'storeos-collect'`)).rows.map((r) => r.pid);
     const writerCpu0 = new Map((await writerPids()).map((pid) => [pid, cpuSeconds(() => [pid])]));
-    const m0 = meter();
+    const m0 = cpuMeter(postmaster);
     const started = performance.now();
     const p = await load({ url: appUrl, connections: o.connections, duration: o.duration, writeKey: source.writeKey, templates });
     const loadSeconds = (performance.now() - started) / 1000;
@@ -172,7 +165,7 @@ export async function runBench(o: { duration: number; connections: number }): Pr
     await profiles.idle();
     const drainSeconds = (performance.now() - drainStarted) / 1000;
     // Counted after the profile pipeline caught up: the CPU of applying these events to profiles belongs to them.
-    const used = usedSince(m0);
+    const used = m0.used();
     // Backends the pool opened during the run started at zero (it keeps idle ones 30 s, longer than a run's tail).
     const writerCpu = (await writerPids()).reduce((sum, pid) => sum + cpuSeconds(() => [pid]) - (writerCpu0.get(pid) ?? 0), 0);
     if (profiler) await profiler.stop(process.env.STOREOS_BENCH_CPU_PROFILE as string);
@@ -196,9 +189,9 @@ export async function runBench(o: { duration: number; connections: number }): Pr
     } finally {
       reader.release();
     }
-    const m1 = meter();
+    const m1 = cpuMeter(postmaster);
     const copied = await rawCopy(bench.url, rows, o.duration, 2);
-    const baseUsed = usedSince(m1);
+    const baseUsed = m1.used();
     const loadAfter = os.loadavg()[0];
     // CPU-seconds per event of everything that ran, and what 2 cores given to it alone would carry.
     const perEvent = (used.server + used.postgres + used.loader) / Math.max(1, durable);

@@ -1,10 +1,11 @@
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 import type { Database, Executor, Orm } from '../../kernel/db.ts';
+import { codeOf } from './event-flush.ts';
 import type { ProfiledEvent } from './store-activity.ts';
 
 /** A deadlock or serialization failure: running the transaction again succeeds. */
-export const retryable = (err: unknown) => ['40P01', '40001'].includes(String((err as { code?: unknown }).code ?? ''));
+export const retryable = (err: unknown) => ['40P01', '40001'].includes(codeOf(err));
 
 /**
  * The connection the pipeline applies on, kept between slices: each connection plans the evaluation statement and
